@@ -1,0 +1,92 @@
+"""The core's message catalogue: rule codes and lifecycle errors, zh and en."""
+
+from __future__ import annotations
+
+from core.rules_messages import RULE_MESSAGES
+
+LIFECYCLE_MESSAGES: dict[str, dict[str, str]] = {
+    "error": {"zh": "出错了，请稍后再试。", "en": "Something went wrong; please try again."},
+    "validation_failed": {"zh": "有 {count} 处需要修改。", "en": "{count} thing(s) need fixing."},
+    "not_found": {"zh": "找不到 {what}：{id}。", "en": "No {what} found: {id}."},
+    "permission_denied": {
+        "zh": "您没有权限执行此操作（{action}）。",
+        "en": "You are not allowed to do this ({action}).",
+    },
+    "invalid_transition": {
+        "zh": "当前状态为“{status}”，不能{action}。",
+        "en": "The record is {status}; it cannot be {action}.",
+    },
+    "config_invalid": {
+        "zh": "配置文件有误：{key}：{reason}",
+        "en": "Invalid settings: {key}: {reason}",
+    },
+}
+
+MESSAGES: dict[str, dict[str, str]] = {**RULE_MESSAGES, **LIFECYCLE_MESSAGES}
+
+INVOICE_MESSAGES: dict[str, dict[str, str]] = {
+    "field_required": {"zh": "还缺少“{field}”，请补充。", "en": "'{field}' is still missing; please fill it in."},
+    "lines_required": {
+        "zh": "发票至少需要一行项目，请添加商品或服务。",
+        "en": "An invoice needs at least one line; please add a product or service.",
+    },
+    "special_needs_organisation": {
+        "zh": "增值税专用发票只能开给单位，不能开给个人；请改开普通发票，或把购买方改为单位。",
+        "en": "A special VAT invoice is for organisations only, never a person; choose an ordinary invoice or an organisation as buyer.",
+    },
+    "special_field_required": {
+        "zh": "开具专票时“{field}”必填，请补充。",
+        "en": "'{field}' is required on a special VAT invoice; please fill it in.",
+    },
+    "special_no_exempt": {
+        "zh": "免税项目不能开增值税专用发票（须开普通发票），请改票种或修改税率。",
+        "en": "A tax-exempt line cannot go on a special VAT invoice (it needs an ordinary invoice); change the type or the rate.",
+    },
+    "discount_without_line": {
+        "zh": "第 {line} 行折扣必须紧跟在被折扣的项目行之后，请先添加该项目行。",
+        "en": "The discount on line {line} must follow the line it discounts; add that line first.",
+    },
+    "discount_rate_mismatch": {
+        "zh": "第 {line} 行折扣的税率必须与被折扣行相同，请修改税率。",
+        "en": "The discount on line {line} must have the same tax rate as the line it discounts.",
+    },
+    "discount_too_large": {
+        "zh": "第 {line} 行折扣不能超过被折扣行的金额（最多 {max} 元），请改小折扣。",
+        "en": "The discount on line {line} cannot exceed the discounted line (at most {max}); make it smaller.",
+    },
+    "amount_over_limit": {
+        "zh": "金额超限：合计金额 {amount} 元超过单张发票限额 {limit} 元，请拆分成多张发票。",
+        "en": "Amount over limit: {amount} exceeds the per-invoice limit of {limit}; split it into several invoices.",
+    },
+    "total_not_positive": {
+        "zh": "发票合计必须大于 0，请检查数量、单价和折扣。",
+        "en": "The invoice total must be above 0; check quantities, prices and discounts.",
+    },
+    "totals_do_not_tie": {
+        "zh": "合计与各行之和相差超过 0.01 元，请重新核对各行金额。",
+        "en": "The total differs from the sum of the lines by more than 0.01; check the lines.",
+    },
+    "remark_part_missing": {
+        "zh": "该业务的备注栏必须注明“{part}”，请补充。",
+        "en": "For this business the remark must state the {part_en}; please add it.",
+    },
+    "delivery_address_required": {
+        "zh": "纸质发票需要邮寄地址（收件人、地址、电话），运费由申请方承担。",
+        "en": "A paper invoice needs a mailing address (recipient, address, phone); postage is paid by the requester.",
+    },
+    "delivery_email_required": {
+        "zh": "请填写有效的收票邮箱，例如 [email protected]。",
+        "en": "Please give a valid e-mail address, e.g. [email protected].",
+    },
+    "reason_required": {"zh": "请填写原因。", "en": "Please give a reason."},
+    "red_form_no_invalid": {
+        "zh": "红字发票信息表编号应为 8–24 位数字，请核对后重新输入。",
+        "en": "The red-letter information form number is 8–24 digits; please check it.",
+    },
+    "void_window_closed": {
+        "zh": "发票 {id} 已超过作废期限（仅限开具当月且 24 小时内），请改开红字发票。",
+        "en": "Invoice {id} can no longer be voided (only in the month of issue and within 24 hours); issue a red-letter invoice instead.",
+    },
+}
+
+MESSAGES.update(INVOICE_MESSAGES)

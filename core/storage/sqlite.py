@@ -1,0 +1,211 @@
+"""SQLite storage with sqlite-utils: WAL, migrations at start, one transaction per change."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from core.models import AuditEntry, Draft, Invoice, Status
+from core.storage.migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def open_repository(path: str | Path) -> SqliteRepository:
+    """Open (and create or migrate) the database file at `path`."""
+    return SqliteRepository(path)
+
+
+class SqliteRepository:
+    """The Repository on one SQLite file. Safe to share between threads (one writer at a time)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        conn = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            check_same_thread=False,
+        )
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- transactions --------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT: takes the write lock at once, so two processes never
+        interleave a read-then-write (numbering). Nested calls join the outer transaction."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self.db.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.db.conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
+            row = self.db.execute("SELECT max(version) FROM schema_version").fetchone()
+            current = row[0] or 0
+            for version, migration in MIGRATIONS:
+                if version > current:
+                    migration(self.db)
+                    self.db.execute("INSERT INTO schema_version VALUES (?)", [version])
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("SELECT max(version) FROM schema_version").fetchone()[0])
+
+    # -- drafts --------------------------------------------------------------------------
+    def save_draft(self, draft: Draft) -> None:
+        with self._lock:
+            self.db["drafts"].upsert(
+                {"id": draft.id, "owner": draft.owner, "updated_at": draft.updated_at.isoformat(),
+                 "expires_at": draft.expires_at.isoformat(), "body": draft.model_dump_json()},
+                pk="id",
+            )
+
+    def get_draft(self, draft_id: str) -> Draft | None:
+        row = self._one("SELECT body FROM drafts WHERE id = ?", draft_id)
+        return Draft.model_validate_json(row) if row else None
+
+    def drafts_of(self, owner: str) -> list[Draft]:
+        rows = self._all("SELECT body FROM drafts WHERE owner = ? ORDER BY updated_at", owner)
+        return [Draft.model_validate_json(body) for body in rows]
+
+    def delete_draft(self, draft_id: str) -> None:
+        with self._lock:
+            self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+
+    # -- invoices ------------------------------------------------------------------------
+    def _invoice_row(self, invoice: Invoice) -> dict[str, Any]:
+        return {
+            "id": invoice.id, "request_key": invoice.request_key, "number": invoice.number,
+            "status": invoice.status.value, "requester": invoice.requester, "kind": invoice.kind,
+            "original_id": invoice.original_id, "created_at": invoice.created_at.isoformat(),
+            "issued_at": invoice.issued_at.isoformat() if invoice.issued_at else None,
+            "body": invoice.model_dump_json(),
+        }
+
+    def add_invoice(self, invoice: Invoice) -> None:
+        with self._lock:
+            self.db["invoices"].insert(self._invoice_row(invoice))
+
+    def update_invoice(self, invoice: Invoice) -> None:
+        with self._lock:
+            self.db["invoices"].update(invoice.id, self._invoice_row(invoice))
+
+    def get_invoice(self, invoice_id: str) -> Invoice | None:
+        return self._invoice("SELECT body FROM invoices WHERE id = ?", invoice_id)
+
+    def invoice_by_number(self, number: str) -> Invoice | None:
+        return self._invoice("SELECT body FROM invoices WHERE number = ?", number)
+
+    def invoice_by_request_key(self, key: str) -> Invoice | None:
+        return self._invoice("SELECT body FROM invoices WHERE request_key = ?", key)
+
+    def list_invoices(
+        self, *, requester: str | None = None, status: Status | None = None
+    ) -> list[Invoice]:
+        clauses, params = [], []
+        if requester is not None:
+            clauses.append("requester = ?")
+            params.append(requester)
+        if status is not None:
+            clauses.append("status = ?")
+            params.append(status.value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._all(f"SELECT body FROM invoices {where} ORDER BY created_at, id", *params)
+        return [Invoice.model_validate_json(body) for body in rows]
+
+    def next_sequence(self, series: str) -> int:
+        """The next number of `series`; call inside a transaction so a rollback gives it back."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO sequences(series, last) VALUES (?, 1) "
+                "ON CONFLICT(series) DO UPDATE SET last = last + 1",
+                [series],
+            )
+            return int(self._one("SELECT last FROM sequences WHERE series = ?", series))
+
+    # -- audit ---------------------------------------------------------------------------
+    def add_audit(self, entry: AuditEntry) -> None:
+        with self._lock:
+            self.db["audit"].insert(
+                {"entity": entry.entity, "entity_id": entry.entity_id, "action": entry.action,
+                 "actor": entry.actor, "platform": entry.platform, "at": entry.at.isoformat(),
+                 "changes": json.dumps(entry.changes, ensure_ascii=False, default=str)}
+            )
+
+    def audit_of(self, entity: str, entity_id: str) -> list[AuditEntry]:
+        rows = self.db.execute(
+            "SELECT entity, entity_id, action, actor, platform, at, changes FROM audit "
+            "WHERE entity = ? AND entity_id = ? ORDER BY id", [entity, entity_id],
+        ).fetchall()
+        return [
+            AuditEntry(entity=r[0], entity_id=r[1], action=r[2], actor=r[3], platform=r[4],
+                       at=r[5], changes=json.loads(r[6]))
+            for r in rows
+        ]
+
+    # -- documents -----------------------------------------------------------------------
+    def put_doc(self, kind: str, key: str, value: dict[str, Any]) -> None:
+        with self._lock:
+            self.db.execute(
+                "INSERT INTO docs(kind, key, body) VALUES (?, ?, ?) "
+                "ON CONFLICT(kind, key) DO UPDATE SET body = excluded.body",
+                [kind, key, json.dumps(value, ensure_ascii=False, default=str)],
+            )
+
+    def get_doc(self, kind: str, key: str) -> dict[str, Any] | None:
+        row = self._one("SELECT body FROM docs WHERE kind = ? AND key = ?", kind, key)
+        return json.loads(row) if row else None
+
+    def delete_doc(self, kind: str, key: str) -> None:
+        with self._lock:
+            self.db.execute("DELETE FROM docs WHERE kind = ? AND key = ?", [kind, key])
+
+    def docs(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        for key, body in self.db.execute("SELECT key, body FROM docs WHERE kind = ?", [kind]):
+            yield key, json.loads(body)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _one(self, sql: str, *params: Any) -> Any:
+        with self._lock:
+            row = self.db.execute(sql, list(params)).fetchone()
+        return row[0] if row else None
+
+    def _all(self, sql: str, *params: Any) -> list[Any]:
+        with self._lock:
+            return [row[0] for row in self.db.execute(sql, list(params)).fetchall()]
+
+    def _invoice(self, sql: str, *params: Any) -> Invoice | None:
+        body = self._one(sql, *params)
+        return Invoice.model_validate_json(body) if body else None
