@@ -90,3 +90,57 @@ INVOICE_MESSAGES: dict[str, dict[str, str]] = {
 }
 
 MESSAGES.update(INVOICE_MESSAGES)
+
+INPUT_MESSAGES: dict[str, dict[str, str]] = {
+    "choose_one": {
+        "zh": "请从按钮中选择一项（也可以输入选项名称）。",
+        "en": "Please pick one of the buttons (or type its name).",
+    },
+    "price_mode_locked": {
+        "zh": "已有项目按另一种价格口径录入；如需更改，请先删除已有行。",
+        "en": "Lines were already entered the other way; delete them first to change it.",
+    },
+    "line_not_found": {
+        "zh": "没有第 {line} 行（共 {count} 行）。",
+        "en": "There is no line {line} (there are {count}).",
+    },
+    "edit_discount_line": {
+        "zh": "折扣行不能单独修改，请删除后重新添加。",
+        "en": "A discount line cannot be edited; delete it and add it again.",
+    },
+    "amount_invalid": {
+        "zh": "“{value}”不是有效金额，请输入大于 0 的数字，例如 500 或 1,200.50。",
+        "en": "'{value}' is not a valid amount; type a number above 0, e.g. 500 or 1,200.50.",
+    },
+    "quantity_invalid": {
+        "zh": "“{value}”不是有效数量，请输入大于 0 的数字，例如 1 或 2.5。",
+        "en": "'{value}' is not a valid quantity; type a number above 0, e.g. 1 or 2.5.",
+    },
+    "unit_price_invalid": {
+        "zh": "“{value}”不是有效单价，请输入大于 0、最多两位小数的数字，例如 10600。",
+        "en": "'{value}' is not a valid unit price; type a number above 0 with at most 2 decimals, e.g. 10600.",
+    },
+    "rate_invalid": {
+        "zh": "“{value}”不是可用税率，可选：{allowed}。",
+        "en": "'{value}' is not a rate we can use; choose one of {allowed}.",
+    },
+    "line_format": {
+        "zh": "没看懂这一行。请按“名称，数量，单价，税率”输入，例如：软件开发服务，1，10600，6%",
+        "en": "I could not read that line. Type 'name, quantity, price, rate', e.g. Software development, 1, 10600, 6%",
+    },
+    "skip_not_allowed": {
+        "zh": "这一项是必填的，不能跳过。",
+        "en": "This one is required and cannot be skipped.",
+    },
+    "draft_gone": {
+        "zh": "这张草稿已不存在，请输入“开发票”重新开始。",
+        "en": "That draft no longer exists; say 'invoice' to start again.",
+    },
+    "input_too_long": {"zh": "输入太长了（{length} 个字符，最多 {max} 个），请精简后重新输入。", "en": "That is too long ({length} characters, at most {max}); please shorten it."},
+    "too_many_lines": {
+        "zh": "一张发票最多 {max} 行，请拆分为多张发票。",
+        "en": "An invoice holds at most {max} lines; split it into several invoices.",
+    },
+}
+
+MESSAGES.update(INPUT_MESSAGES)

@@ -1,0 +1,259 @@
+"""FAQ quality and speed on faq-dev: our matcher against a plain BM25 baseline.
+
+    .venv/bin/python benchmarks/faq.py [--dev PATH] [--kb DIR] [--failures] [--no-speed]
+
+faq-dev is split into a tuning half and a held-out half (fixed seed, stratified by kind, by
+id). Thresholds are chosen on the tuning half only: ours are the shipped defaults (see
+`benchmarks/tune_faq` in `--tune` mode), the baseline's is tuned here, the same way, each run.
+"right" = answered and the answer in the question's language contains every `expect_all` and
+one `expect_any` (case-insensitive). "declined" = not answered (decline or "did you mean").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from knowledge.kb import Entry, load_folder
+from knowledge.normalize import clean
+from knowledge.service import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DEV = ROOT.parent / "shared" / "faq-dev.jsonl"
+DEFAULT_KB = ROOT / "knowledge" / "faq"
+SEED = 20260302
+WRONG_PENALTY = 3  # a wrong confident answer costs three right ones
+
+Answerer = Callable[[str], tuple[bool, str]]  # question -> (answered, text)
+
+
+@dataclass(frozen=True)
+class DevQuestion:
+    id: str
+    q: str
+    lang: str
+    kind: str
+    expect_all: tuple[str, ...]
+    expect_any: tuple[str, ...]
+
+    @property
+    def in_scope(self) -> bool:
+        return self.kind == "in_scope"
+
+    def accepts(self, answer: str) -> bool:
+        text = answer.casefold()
+        if not all(part.casefold() in text for part in self.expect_all):
+            return False
+        return not self.expect_any or any(p.casefold() in text for p in self.expect_any)
+
+
+@dataclass(frozen=True)
+class Scores:
+    right_in_scope: float
+    declined_out_of_scope: float
+    wrong_confident: float
+    counts: tuple[int, int, int, int, int]  # right, in scope, declined, out of scope, wrong
+
+    @property
+    def utility(self) -> int:
+        right, _, declined, _, wrong = self.counts
+        return right + declined - WRONG_PENALTY * wrong
+
+    def line(self) -> str:
+        right, n_in, declined, n_out, wrong = self.counts
+        total = n_in + n_out
+        return (f"right in scope {self.right_in_scope:6.1%} ({right}/{n_in})   "
+                f"declined out of scope {self.declined_out_of_scope:6.1%} ({declined}/{n_out})   "
+                f"wrong-confident {self.wrong_confident:5.1%} ({wrong}/{total})")
+
+
+def load_dev(path: Path) -> list[DevQuestion]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [DevQuestion(r["id"], r["q"], r["lang"], r["kind"], tuple(r["expect_all"]),
+                        tuple(r["expect_any"])) for r in rows]
+
+
+def split(questions: Sequence[DevQuestion], seed: int = SEED) -> tuple[list[DevQuestion], ...]:
+    """(tuning, held_out): each kind shuffled with a fixed seed by id, then dealt alternately."""
+    tuning: list[DevQuestion] = []
+    held_out: list[DevQuestion] = []
+    for kind in sorted({q.kind for q in questions}):
+        group = sorted((q for q in questions if q.kind == kind), key=lambda q: q.id)
+        random.Random(f"{seed}-{kind}").shuffle(group)
+        tuning.extend(group[0::2])
+        held_out.extend(group[1::2])
+    return sorted(tuning, key=lambda q: q.id), sorted(held_out, key=lambda q: q.id)
+
+
+def judge(questions: Sequence[DevQuestion], results: Sequence[tuple[bool, str]]) -> Scores:
+    right = wrong = declined = 0
+    for question, (answered, text) in zip(questions, results, strict=True):
+        good = answered and question.in_scope and question.accepts(text)
+        right += good
+        wrong += answered and not good
+        declined += not answered and not question.in_scope
+    n_in = sum(q.in_scope for q in questions)
+    n_out = len(questions) - n_in
+    return Scores(right / max(n_in, 1), declined / max(n_out, 1), wrong / max(len(questions), 1),
+                  (right, n_in, declined, n_out, wrong))
+
+
+def ours(kb: KnowledgeBase) -> Answerer:
+    def answer(question: str) -> tuple[bool, str]:
+        result = kb.ask(question, "zh")  # the CLI default: language comes from the question
+        return result.answered, result.answer
+
+    return answer
+
+
+class Bm25Baseline:
+    """rank_bm25 over jieba tokens of each entry's questions + answers; top-1 over a threshold."""
+
+    def __init__(self, entries: Sequence[Entry], threshold: float = 0.0) -> None:
+        import jieba
+        from rank_bm25 import BM25Okapi
+
+        jieba.setLogLevel(logging.WARNING)
+        self._cut = jieba.lcut
+        self.entries = list(entries)
+        docs = [" ".join([*e.questions, e.answer.zh, e.answer.en]) for e in self.entries]
+        self.bm25 = BM25Okapi([self.tokens(doc) for doc in docs])
+        self.threshold = threshold
+
+    def tokens(self, text: str) -> list[str]:
+        return [t for t in self._cut(clean(text)) if t.strip()]
+
+    def top(self, question: str) -> tuple[float, Entry]:
+        scores = self.bm25.get_scores(self.tokens(question))
+        best = int(np.argmax(scores))
+        return float(scores[best]), self.entries[best]
+
+    def answerer(self, langs: dict[str, str]) -> Answerer:
+        def answer(question: str) -> tuple[bool, str]:
+            score, entry = self.top(question)
+            return score >= self.threshold, entry.answer.text(langs.get(question, "zh"))
+
+        return answer
+
+
+def tune_baseline(baseline: Bm25Baseline, tuning: Sequence[DevQuestion]) -> float:
+    """The threshold with the best utility on the tuning half (ties: the higher threshold)."""
+    tops = [baseline.top(q.q) for q in tuning]
+    best = (-10**9, 0.0)
+    for threshold in sorted({round(score, 3) for score, _ in tops} | {0.0}):
+        results = [(s >= threshold, e.answer.text(q.lang)) for (s, e), q in zip(tops, tuning)]
+        best = max(best, (judge(tuning, results).utility, threshold))
+    return best[1]
+
+
+def timings(answer: Answerer, questions: Sequence[str], rounds: int) -> tuple[float, float]:
+    """p50, p99 milliseconds per question (every question, `rounds` times, after a warm-up)."""
+    for question in questions[:10]:
+        answer(question)
+    samples = []
+    for _ in range(rounds):
+        for question in questions:
+            start = time.perf_counter()
+            answer(question)
+            samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+
+
+def synthetic_entries(entries: Sequence[Entry], total: int, seed: int = SEED) -> list[Entry]:
+    """`total` entries: the real ones plus new ones whose phrasings splice two real entries'."""
+    rng = random.Random(seed)
+    made = list(entries)
+    while len(made) < total:
+        a, b = rng.sample(entries, 2)
+        questions = [qa[: len(qa) // 2] + qb[len(qb) // 2 :]
+                     for qa, qb in zip(a.questions, b.questions, strict=False)]
+        made.append(Entry(id=f"synthetic-{len(made):05d}", questions=questions,
+                          answer=a.answer, tags=a.tags))
+    return made
+
+
+def write_kb(entries: Sequence[Entry], folder: Path) -> Path:
+    data = [e.model_dump(exclude_none=True) for e in entries]
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False)
+    (folder / "synthetic.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def report_quality(kb_dir: Path, dev: list[DevQuestion], show_failures: bool) -> None:
+    tuning, held_out = split(dev)
+    kb = KnowledgeBase(kb_dir)
+    baseline = Bm25Baseline(kb.entries)
+    baseline.threshold = tune_baseline(baseline, tuning)
+    langs = {q.q: q.lang for q in dev}
+    print(f"faq-dev: {len(dev)} questions; tuning {len(tuning)}, held-out {len(held_out)}; "
+          f"knowledge base {len(kb.entries)} entries")
+    print(f"ours: {kb.thresholds}; BM25 threshold {baseline.threshold:.3f} (tuned on tuning half)")
+    for name, answer in (("ours", ours(kb)), ("bm25", baseline.answerer(langs))):
+        for label, part in (("tuning", tuning), ("held-out", held_out), ("all", dev)):
+            print(f"  {name:5} {label:9} {judge(part, [answer(q.q) for q in part]).line()}")
+    if show_failures:
+        print_failures(kb, dev, held_out)
+
+
+def print_failures(kb: KnowledgeBase, dev: list[DevQuestion], held_out: list[DevQuestion]) -> None:
+    held = {q.id for q in held_out}
+    print("\nfailures (H = held-out):")
+    for question in dev:
+        result = kb.ask(question.q, "zh")
+        good = result.answered == question.in_scope and (
+            not result.answered or question.accepts(result.answer))
+        if good:
+            continue
+        tops = ", ".join(f"{s.entry_id}:{s.score}" for s in result.suggestions)
+        mark = "H" if question.id in held else " "
+        print(f"  {mark} {question.id} {question.kind[:3]} {result.decision:8} "
+              f"{result.entry_id or '-'}:{result.score}  [{tops}]  {question.q[:50]}")
+
+
+def report_speed(kb_dir: Path, dev: list[DevQuestion], rounds: int) -> None:
+    questions = [q.q for q in dev]
+    langs = {q.q: q.lang for q in dev}
+    entries = load_folder(kb_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        big_dir = write_kb(synthetic_entries(entries, 10_000), Path(tmp))
+        for label, folder in ((f"{len(entries)} entries", kb_dir), ("10,000 entries", big_dir)):
+            kb = KnowledgeBase(folder)
+            baseline = Bm25Baseline(kb.entries)
+            for name, answer, n in (("ours", ours(kb), rounds), ("bm25", baseline.answerer(langs), 1)):
+                p50, p99 = timings(answer, questions, n)
+                print(f"  {name:5} {label:15} p50 {p50:7.3f} ms   p99 {p99:7.3f} ms")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
+    parser.add_argument("--kb", type=Path, default=DEFAULT_KB)
+    parser.add_argument("--failures", action="store_true", help="list the questions we get wrong")
+    parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--rounds", type=int, default=5, help="timing rounds for ours")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    dev = load_dev(args.dev)
+    report_quality(args.kb, dev, args.failures)
+    if not args.no_speed:
+        print("time per question (p50 / p99):")
+        report_speed(args.kb, dev, args.rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""After an invoice is issued: its PDF, the e-mail, and telling the people concerned."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.handlers.context import Ctx
+from bot.handlers.events import Reply
+from bot.handlers.messages import t
+from bot.handlers.preview import render_pdf
+from core.errors import SifError
+from core.models import Invoice
+
+logger = logging.getLogger(__name__)
+
+
+def invoice_pdf(ctx: Ctx, invoice: Invoice) -> str:
+    return render_pdf(ctx, invoice.data, f"{invoice.number or invoice.id}",
+                      number=invoice.number, issued_at=invoice.issued_at, kind=invoice.kind)
+
+
+def after_issue(ctx: Ctx, invoice: Invoice, *, to_requester: bool) -> None:
+    """Send the PDF in chat (to the requester when someone else issued it) and by e-mail."""
+    pdf = invoice_pdf(ctx, invoice)
+    lang = ctx.services.lang_of(invoice.requester)
+    text = t("notify.approved", lang, id=invoice.id, number=invoice.number)
+    notes = [_email(ctx, invoice, pdf, lang)] if invoice.data.delivery.method == "email" else []
+    if invoice.data.delivery.method == "paper":
+        notes.append(t("paper.note", lang))
+    message = Reply(text="\n".join([text, *notes]), files=[pdf])
+    if to_requester:
+        ctx.services.notifier.notify(invoice.requester, [message])
+    else:
+        ctx.say(message.text, files=message.files)
+
+
+def _email(ctx: Ctx, invoice: Invoice, pdf: str, lang: str) -> str:
+    address = invoice.data.delivery.email
+    try:
+        ctx.services.send_mail(to=address, invoice=invoice, pdf=pdf)
+    except SifError:
+        logger.warning("invoice e-mail for %s failed", invoice.id)
+        return t("mail.failed", lang, id=invoice.id)
+    return t("mail.sent", lang, email=address)
+
+
+def notify_finance(ctx: Ctx, invoice: Invoice) -> None:
+    for user in ctx.services.users_with_role("finance"):
+        lang = ctx.services.lang_of(user)
+        text = t("notify.finance_new", lang, id=invoice.id, buyer=invoice.data.buyer.name,
+                 total=f"{invoice.data.total:.2f}")
+        ctx.services.notifier.notify(user, [Reply(text=text, choices=[])])

@@ -1,0 +1,212 @@
+"""The conversation engine: one inbound event in, replies out, state stored after every step.
+
+It knows no platform and no flow in particular: flows, commands and the FAQ responder are
+registered with it (bot.handlers.registry), so adding one touches no engine code.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.handlers.context import Ctx
+from bot.handlers.events import Inbound, Outcome, Reply
+from bot.handlers.messages import FIELD_ALIASES, FIELD_LABELS, t
+from bot.handlers.services import Services
+from bot.handlers.state import load_state, save_state
+from core.errors import SifError
+from core.models import Actor
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 2000
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+NAV_WORDS: dict[str, tuple[str, ...]] = {
+    "back": ("返回", "上一步", "back", "/back"),
+    "skip": ("跳过", "不填", "skip", "/skip"),
+    "save": ("暂存", "保存", "save", "/save", "save draft"),
+    "cancel": ("取消", "退出", "cancel", "/cancel", "quit"),
+    "help": ("帮助", "help", "/help"),
+}
+EDIT = re.compile(r"^(?:修改|更改|改|edit|change)\s*[:：]?\s*(.+)$", re.IGNORECASE)
+
+
+class Flow(Protocol):
+    name: str
+    steps: Sequence[str]
+    start_words: Sequence[str]
+
+    def start(self, ctx: Ctx) -> None: ...
+    def handle(self, ctx: Ctx, value: str) -> None: ...
+    def navigate(self, ctx: Ctx, word: str, arg: str) -> None: ...
+    def reprompt(self, ctx: Ctx) -> None: ...
+
+
+@dataclass(frozen=True)
+class Command:
+    """Free text outside a flow that does something (我的发票, 待审核, 查询 X ...)."""
+
+    pattern: re.Pattern[str]
+    run: Callable[[Ctx, re.Match[str]], None]
+
+
+ChoiceHandler = Callable[[Ctx, str], None]  # gets the rest of the id after "prefix:"
+
+
+class Responder(Protocol):
+    """Answers free text no flow or command took (the knowledge base)."""
+
+    def answer(self, ctx: Ctx, text: str) -> None: ...
+    def is_confident_question(self, ctx: Ctx, text: str) -> bool: ...
+
+
+class Engine:
+    def __init__(self, services: Services, flows: list[Flow], commands: list[Command],
+                 choices: dict[str, ChoiceHandler], responder: Responder) -> None:
+        self.services = services
+        self.flows = {flow.name: flow for flow in flows}
+        self.commands = commands
+        self.choices = choices
+        self.responder = responder
+
+    def handle(self, inbound: Inbound) -> Outcome:
+        """Handle one event atomically: on any failure nothing of this turn is stored."""
+        repo = self.services.repo
+        try:
+            with repo.transaction():
+                return self._handle(inbound)
+        except Exception:
+            ref = secrets.token_hex(4)
+            logger.exception("turn failed (ref %s, platform %s)", ref, inbound.platform)
+            outcome = Outcome()
+            outcome.replies.append(Reply(text=t("internal_error", inbound.lang, ref=ref)))
+            state = load_state(repo, inbound.user_key)
+            outcome.flow, outcome.step = state.flow, state.step
+            return outcome
+
+    def deliver_pending(self, user_key: str) -> list[Reply]:
+        """Notifications waiting for this person (approvals, replies ...), oldest first."""
+        return self.services.notifier.drain(user_key)
+
+    def _handle(self, inbound: Inbound) -> Outcome:
+        state = load_state(self.services.repo, inbound.user_key)
+        actor = Actor(user=inbound.user_key, role=inbound.role, platform=inbound.platform)
+        ctx = Ctx(services=self.services, inbound=inbound, actor=actor, state=state)
+        self.services.remember_lang(inbound.user_key, inbound.lang)
+        value = self._value(ctx)
+        if value is not None:
+            state.remember("user", value)
+            try:
+                self._dispatch(ctx, value)
+            except SifError as error:
+                ctx.say("❌ " + error.message(ctx.lang))
+                self._reprompt(ctx)
+        if ctx.out.replies:
+            state.remember("bot", ctx.out.replies[-1].text)
+        state.last_choices = [c.id for r in ctx.out.replies for c in r.choices]
+        state.updated_at = self.services.clock()
+        save_state(self.services.repo, inbound.user_key, state)
+        ctx.out.flow, ctx.out.step = state.flow, state.step
+        if state.draft_id and ctx.out.refs.get("draft_id") is None:
+            ctx.out.refs["draft_id"] = state.draft_id
+        return ctx.out
+
+    def _value(self, ctx: Ctx) -> str | None:
+        """The cleaned text or button id, or None after telling the person what is wrong."""
+        if ctx.inbound.choice:
+            return ctx.inbound.choice.strip()[:200]
+        raw = CONTROL.sub("", ctx.text).strip()
+        if len(raw) > MAX_TEXT:
+            ctx.report_code("input", "input_too_long", length=str(len(raw)), max=str(MAX_TEXT))
+        elif not raw:
+            ctx.say(ctx.t("input.empty"))
+        else:
+            return raw
+        self._reprompt(ctx)
+        return None
+
+    def _dispatch(self, ctx: Ctx, value: str) -> None:
+        flow = self.flows.get(ctx.state.flow or "")
+        nav = _navigation(value)
+        if flow is not None and ctx.state.step is not None:
+            if nav:
+                flow.navigate(ctx, *nav)
+            elif ctx.inbound.choice and self._owned_elsewhere(value):
+                self._choice(ctx, value)
+            elif not ctx.inbound.choice and self.responder.is_confident_question(ctx, value):
+                self.responder.answer(ctx, value)  # a question mid-form: answer, ask again
+                ctx.say(ctx.t("form.back_to_step"))
+                flow.reprompt(ctx)
+            else:
+                flow.handle(ctx, value)
+            return
+        if ctx.inbound.choice:
+            self._choice(ctx, value)
+            return
+        self._free_text(ctx, value)
+
+    def _owned_elsewhere(self, value: str) -> bool:
+        prefix = value.split(":", 1)[0]
+        return prefix in self.choices
+
+    def _choice(self, ctx: Ctx, value: str) -> None:
+        prefix, _, rest = value.partition(":")
+        handler = self.choices.get(prefix)
+        if handler is not None:
+            handler(ctx, rest)
+            return
+        for flow in self.flows.values():
+            if prefix in getattr(flow, "choice_prefixes", ()) and ctx.state.flow == flow.name:
+                flow.handle(ctx, value)
+                return
+        ctx.say(ctx.t("input.stale_choice"))
+        self._reprompt(ctx)
+
+    def _free_text(self, ctx: Ctx, value: str) -> None:
+        lowered = value.lower()
+        for flow in self.flows.values():
+            if lowered in flow.start_words:
+                flow.start(ctx)
+                return
+        for command in self.commands:
+            match = command.pattern.match(value)
+            if match:
+                command.run(ctx, match)
+                return
+        self.responder.answer(ctx, value)
+
+    def _reprompt(self, ctx: Ctx) -> None:
+        flow = self.flows.get(ctx.state.flow or "")
+        if flow is not None and ctx.state.step is not None:
+            flow.reprompt(ctx)
+
+
+def _navigation(value: str) -> tuple[str, str] | None:
+    """("back", "") for 返回/back/nav:back; ("edit", field) for 修改 税号 / edit:buyer_tax_id."""
+    lowered = value.lower().strip()
+    if lowered.startswith("nav:"):
+        lowered = lowered[4:]
+    for word, spellings in NAV_WORDS.items():
+        if lowered == word or lowered in spellings:
+            return word, ""
+    if lowered.startswith("edit:"):
+        return "edit", _field_name(value[5:])
+    match = EDIT.match(value.strip())
+    if match and (field := _field_name(match.group(1))):
+        return "edit", field
+    return None
+
+
+def _field_name(text: str) -> str:
+    """A step name from what people call the field (its label, an alias or the name itself)."""
+    wanted = text.strip().lower()
+    for field, labels in FIELD_LABELS.items():
+        names = {field, labels["zh"], labels["en"], *FIELD_ALIASES.get(field, ())}
+        if wanted in {name.lower() for name in names}:
+            return field
+    return ""
+

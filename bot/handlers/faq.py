@@ -1,0 +1,88 @@
+"""Free text answered from the knowledge base: answer, "did you mean", or an honest decline."""
+
+from __future__ import annotations
+
+import re
+
+from bot.handlers.context import Ctx
+from bot.handlers.events import Choice
+
+QUESTION = re.compile(
+    r"[?？]|怎么|怎样|如何|什么|啥|为什么|为何|吗|嘛|么$|能不能|可不可以|可以.*[吗么]|多久|多少|哪|是否|"
+    r"要不要|需不需要|行不行|\b(how|what|why|when|where|which|can i|can we|do i|do we|is it|"
+    r"should|could)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_question(text: str) -> bool:
+    return bool(QUESTION.search(text))
+
+
+class FaqResponder:
+    def answer(self, ctx: Ctx, text: str) -> None:
+        kb = ctx.services.kb
+        if kb is None:
+            ctx.say(ctx.t("faq.unavailable"))
+            return
+        result = kb.ask(text, ctx.lang, placeholders=ctx.services.placeholders(ctx.lang))
+        ctx.state.faq_queries = [*ctx.state.faq_queries, text[:200]][-10:]
+        if result.decision == "answer":
+            self._say_answer(ctx, result.entry_id, result.answer, result.related)
+        elif result.decision == "clarify":
+            ctx.say(result.answer, [Choice(id=f"faq:{s.entry_id}", label=s.question[:60])
+                                    for s in result.suggestions])
+        elif result.decision == "chitchat":
+            ctx.say(result.answer)
+        else:
+            ctx.say(result.answer, [ctx.choice("start:invoice", "faq.offer_invoice")])
+
+    def _say_answer(self, ctx: Ctx, entry_id: str, answer: str, related: list[str]) -> None:
+        kb = ctx.services.kb
+        choices = []
+        for other in related[:3]:
+            entry = kb.entry(other)
+            if entry is not None:
+                choices.append(Choice(id=f"faq:{other}", label=_question(entry, ctx.lang)[:60]))
+        choices += [ctx.choice(f"faq_fb:up:{entry_id}", "faq.helpful"),
+                    ctx.choice(f"faq_fb:down:{entry_id}", "faq.not_helpful")]
+        ctx.say(answer, choices)
+
+    def is_confident_question(self, ctx: Ctx, text: str) -> bool:
+        kb = ctx.services.kb
+        if kb is None or not looks_like_question(text):
+            return False
+        result = kb.ask(text, ctx.lang, placeholders=ctx.services.placeholders(ctx.lang))
+        return bool(result.decision == "answer")
+
+
+def _question(entry: object, lang: str) -> str:
+    from knowledge.service import question_in
+
+    return str(question_in(entry, lang))  # type: ignore[arg-type]
+
+
+def show_entry(ctx: Ctx, entry_id: str) -> None:
+    """A "see also" or "did you mean" button: that entry's answer."""
+    kb = ctx.services.kb
+    entry = kb.entry(entry_id) if kb is not None else None
+    if entry is None:
+        ctx.say(ctx.t("input.stale_choice"))
+        return
+    from knowledge.service import fill_placeholders
+
+    text = fill_placeholders(entry.answer.text(ctx.lang), ctx.services.placeholders(ctx.lang))
+    FaqResponder()._say_answer(ctx, entry.id, text, list(entry.related))
+
+
+def feedback(ctx: Ctx, rest: str) -> None:
+    verdict, _, entry_id = rest.partition(":")
+    kb = ctx.services.kb
+    if kb is None:
+        return
+    try:
+        kb.feedback(entry_id, verdict == "up", question=(ctx.state.faq_queries or [None])[-1])
+    except KeyError:
+        ctx.say(ctx.t("input.stale_choice"))
+        return
+    ctx.say(ctx.t("faq.thanks_feedback"))

@@ -1,0 +1,113 @@
+"""Everyone's invoices: list, status (also old 10/12-digit codes), PDF, void or red-letter."""
+
+from __future__ import annotations
+
+import re
+
+from bot.handlers.context import Ctx
+from bot.handlers.delivery import invoice_pdf
+from bot.handlers.engine import Command
+from bot.handlers.events import Reply
+from bot.handlers.messages import t
+from core.lifecycle import cancellation_path
+from core.models import Invoice, Status
+
+REF = r"(R-[0-9A-Fa-f]{10}|\d{20})"
+
+
+def list_mine(ctx: Ctx, _: re.Match[str]) -> None:
+    invoices = ctx.services.issuance.visible(ctx.actor)[-20:]
+    if not invoices:
+        ctx.say(ctx.t("records.none"))
+        return
+    rows = [ctx.t("records.row", id=i.id, number=i.number or "-", buyer=i.data.buyer.name[:20],
+                  total=f"{i.data.total:.2f}", status=ctx.t(f"status.{i.status}"))
+            for i in invoices]
+    ctx.say(ctx.t("records.list", count=len(invoices)) + "\n" + "\n".join(rows),
+            [ctx.choice(f"records:show:{i.id}", "choice.review.open", id=i.id,
+                        total=f"{i.data.total:.2f}") for i in invoices[-5:]])
+
+
+def status_text(ctx: Ctx, invoice: Invoice) -> str:
+    number = f"，{invoice.number}" if invoice.number else ""
+    text = ctx.t("records.status", id=invoice.id, status=ctx.t(f"status.{invoice.status}"),
+                 number=number, buyer=invoice.data.buyer.name, total=f"{invoice.data.total:.2f}")
+    if invoice.reject_reason:
+        text += "\n" + invoice.reject_reason
+    return text
+
+
+def show(ctx: Ctx, ref: str) -> None:
+    invoice = ctx.services.issuance.find(ref, ctx.actor)
+    ctx.out.refs["invoice_id"] = invoice.id
+    choices = []
+    if invoice.status == Status.ISSUED:
+        choices.append(ctx.choice(f"records:pdf:{invoice.id}", "choice.records.pdf"))
+        if invoice.kind == "blue":
+            choices.append(ctx.choice(f"records:cancel:{invoice.id}", "choice.records.cancel"))
+    ctx.say(status_text(ctx, invoice), choices)
+
+
+def send_pdf(ctx: Ctx, ref: str) -> None:
+    invoice = ctx.services.issuance.find(ref, ctx.actor)
+    ctx.out.refs["invoice_id"] = invoice.id
+    if invoice.number is None:
+        ctx.say(ctx.t("records.no_pdf", id=invoice.id))
+        return
+    ctx.say(ctx.t("records.pdf", number=invoice.number), files=[invoice_pdf(ctx, invoice)])
+
+
+def request_cancel(ctx: Ctx, ref: str, reason: str = "") -> None:
+    """The core decides void or red-letter; finance does it (or, for finance, do the void now)."""
+    invoice = ctx.services.issuance.find(ref, ctx.actor)
+    ctx.out.refs["invoice_id"] = invoice.id
+    path = cancellation_path(invoice, ctx.services.clock())
+    if ctx.actor.role in ("finance", "admin") and path == "void":
+        voided = ctx.services.issuance.void(invoice.id, ctx.actor, reason)
+        ctx.say(ctx.t("records.voided", number=voided.number))
+        return
+    if ctx.actor.role in ("finance", "admin"):
+        ctx.say(ctx.t("records.cancel_path.red_letter", number=invoice.number) + "\n"
+                + ctx.t("records.red_usage"))
+        return
+    ctx.say(ctx.t(f"records.cancel_path.{path}", number=invoice.number))
+    for user in ctx.services.users_with_role("finance"):
+        lang = ctx.services.lang_of(user)
+        text = t("notify.cancel_request", lang, user=ctx.actor.user, number=invoice.number,
+                 id=invoice.id, reason=reason or "-",
+                 path=t(f"path.{path}", lang))
+        ctx.services.notifier.notify(user, [Reply(text=text)])
+
+
+def red_letter(ctx: Ctx, match: re.Match[str]) -> None:
+    ref, form_no, reason = match.group(1), match.group(2), match.group(3)
+    red = ctx.services.issuance.red_letter(ref, ctx.actor, form_no, reason)
+    ctx.out.refs["invoice_id"] = red.id
+    original = ctx.services.issuance.find(str(red.original_id), ctx.actor)
+    ctx.say(ctx.t("records.red_issued", number=red.number, original=original.number),
+            files=[invoice_pdf(ctx, red)])
+
+
+def legacy_code(ctx: Ctx, match: re.Match[str]) -> None:
+    ctx.say(ctx.t("records.legacy_code", digits=len(match.group(1))))
+
+
+def on_choice(ctx: Ctx, rest: str) -> None:
+    action, _, ref = rest.partition(":")
+    {"show": show, "pdf": send_pdf, "cancel": request_cancel}.get(action, show)(ctx, ref)
+
+
+COMMANDS = [
+    Command(re.compile(r"^(我的发票|我的開票|发票列表|my invoices?|invoices|/invoices)$", re.I),
+            list_mine),
+    Command(re.compile(rf"^(?:查询|状态|查|status|show)?\s*{REF}$", re.I),
+            lambda ctx, m: show(ctx, m.group(1))),
+    Command(re.compile(rf"^(?:pdf|下载|重发|发票pdf)\s*{REF}$", re.I),
+            lambda ctx, m: send_pdf(ctx, m.group(1))),
+    Command(re.compile(rf"^(?:作废|void|cancel invoice|撤销)\s*{REF}\s*(.*)$", re.I),
+            lambda ctx, m: request_cancel(ctx, m.group(1), m.group(2))),
+    Command(re.compile(rf"^(?:红冲|红字|red-letter|red letter)\s*{REF}\s+(\S+)\s+(.+)$", re.I),
+            red_letter),
+    Command(re.compile(r"^(?:查询|状态|查|status)?\s*(\d{10}|\d{12})\s*[ ,，/]?\s*\d{8}$", re.I),
+            legacy_code),
+]

@@ -1,0 +1,98 @@
+"""Finance in chat: the pending queue, open one, approve (number and PDF) or reject with a reason."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.handlers.context import Ctx
+from bot.handlers.delivery import after_issue
+from bot.handlers.engine import Command
+from bot.handlers.events import Reply
+from bot.handlers.flows.records import status_text
+from bot.handlers.messages import t
+from bot.handlers.preview import preview_text
+from core.errors import Issue
+
+
+def queue(ctx: Ctx, _: object = None) -> None:
+    pending = ctx.services.issuance.pending_queue(ctx.actor)
+    if not pending:
+        ctx.say(ctx.t("review.empty"))
+        return
+    ctx.say(ctx.t("review.queue", count=len(pending)),
+            [ctx.choice(f"review:open:{i.id}", "choice.review.open", id=i.id,
+                        total=f"{i.data.total:.2f}") for i in pending[:20]])
+
+
+def open_request(ctx: Ctx, ref: str) -> None:
+    invoice = ctx.services.issuance.find(ref, ctx.actor)
+    ctx.out.refs["invoice_id"] = invoice.id
+    ctx.say(status_text(ctx, invoice) + "\n" + preview_text(ctx, invoice.data), [
+        ctx.choice(f"review:approve:{invoice.id}", "choice.review.approve"),
+        ctx.choice(f"review:reject:{invoice.id}", "choice.review.reject"),
+    ])
+
+
+def approve(ctx: Ctx, ref: str) -> None:
+    invoice = ctx.services.issuance.approve(ref, ctx.actor)
+    ctx.out.refs["invoice_id"] = invoice.id
+    ctx.say(ctx.t("review.approved", id=invoice.id, number=invoice.number))
+    after_issue(ctx, invoice, to_requester=True)
+
+
+def on_choice(ctx: Ctx, rest: str) -> None:
+    action, _, ref = rest.partition(":")
+    if action == "approve":
+        approve(ctx, ref)
+    elif action == "reject":
+        ReviewFlow().start_reject(ctx, ref)
+    else:
+        open_request(ctx, ref)
+
+
+class ReviewFlow:
+    """One step: the reason for a rejection."""
+
+    name = "review"
+    steps: Sequence[str] = ("reason",)
+    start_words: Sequence[str] = ("待审核", "审核", "pending", "review", "/review")
+
+    def start(self, ctx: Ctx) -> None:
+        queue(ctx)
+
+    def start_reject(self, ctx: Ctx, ref: str) -> None:
+        invoice = ctx.services.issuance.find(ref, ctx.actor)
+        ctx.state.flow, ctx.state.step, ctx.state.sub = self.name, "reason", {"id": invoice.id}
+        self.reprompt(ctx)
+
+    def reprompt(self, ctx: Ctx) -> None:
+        ctx.say(ctx.t("review.ask_reason", id=ctx.state.sub.get("id")),
+                [ctx.choice("nav:cancel", "nav.cancel")])
+
+    def handle(self, ctx: Ctx, value: str) -> None:
+        if len(value) > 500:
+            ctx.report([Issue(field="reason", code="input_too_long",
+                              params={"length": str(len(value)), "max": "500"})])
+            self.reprompt(ctx)
+            return
+        invoice = ctx.services.issuance.reject(str(ctx.state.sub["id"]), ctx.actor, value)
+        ctx.state.reset_flow()
+        ctx.out.refs["invoice_id"] = invoice.id
+        ctx.say(ctx.t("review.rejected", id=invoice.id))
+        lang = ctx.services.lang_of(invoice.requester)
+        ctx.services.notifier.notify(invoice.requester, [Reply(text=t(
+            "notify.rejected", lang, id=invoice.id, reason=invoice.reject_reason))])
+
+    def navigate(self, ctx: Ctx, word: str, arg: str) -> None:
+        if word in ("cancel", "back"):
+            ctx.state.reset_flow()
+            ctx.say(ctx.t("nav.cancelled"))
+        else:
+            self.reprompt(ctx)
+
+
+COMMANDS: list[Command] = [
+    Command(re.compile(r"^(?:通过|approve)\s+(R-[0-9A-Fa-f]{10})$", re.I),
+            lambda ctx, m: approve(ctx, m.group(1))),
+]

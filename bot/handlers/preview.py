@@ -1,0 +1,60 @@
+"""The invoice as text (preview, status) and as a PDF file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.handlers.context import Ctx
+from core.catalog import format_item_name
+from core.models import InvoiceData, InvoiceType
+from core.money import rmb_upper
+
+
+def preview_text(ctx: Ctx, data: InvoiceData) -> str:
+    zh = ctx.lang == "zh"
+    kind = {InvoiceType.SPECIAL: ("增值税专用发票", "Special VAT invoice"),
+            InvoiceType.ORDINARY: ("普通发票", "Ordinary invoice")}[data.invoice_type]
+    buyer = data.buyer
+    rows = [
+        f"{'发票类型' if zh else 'Type'}：{kind[0] if zh else kind[1]}",
+        f"{'购买方' if zh else 'Buyer'}：{buyer.name}",
+    ]
+    for label_zh, label_en, value in (
+        ("纳税人识别号", "Tax ID", buyer.tax_id), ("地址电话", "Address/phone", buyer.address_phone),
+        ("开户行及账号", "Bank/account", buyer.bank_account),
+    ):
+        if value:
+            rows.append(f"{label_zh if zh else label_en}：{value}")
+    rows.append("—" * 12)
+    for n, line in enumerate(data.lines, 1):
+        name = format_item_name(line.category, line.name) if line.category else line.name
+        qty = f" × {line.quantity.normalize():f}" if line.quantity is not None else ""
+        tag = ("（折扣）" if zh else " (discount)") if line.discount else ""
+        rate = ("免税" if zh else "exempt") if line.tax_rate == "exempt" else line.tax_rate
+        rows.append(f"{n}. {name}{tag}{qty}  {rate}  ¥{line.amount:.2f} + ¥{line.tax:.2f}")
+    rows += [
+        "—" * 12,
+        f"{'合计金额' if zh else 'Amount'}：¥{data.total_amount:.2f}   "
+        f"{'合计税额' if zh else 'Tax'}：¥{data.total_tax:.2f}",
+        f"{'价税合计' if zh else 'Total'}：¥{data.total:.2f}（{rmb_upper(data.total)}）",
+    ]
+    if data.remark:
+        rows.append(f"{'备注' if zh else 'Remark'}：{data.remark}")
+    delivery = data.delivery
+    target = delivery.email or delivery.mail_address
+    rows.append(f"{'交付' if zh else 'Delivery'}："
+                f"{ctx.t('choice.delivery.' + delivery.method)}{' ' + target if target else ''}")
+    return "\n".join(rows)
+
+
+def render_pdf(ctx: Ctx, data: InvoiceData, name: str, *, number: str | None = None,
+               issued_at: object = None, kind: str = "blue", preview: bool = False) -> str:
+    """Write the PDF into the files folder and return its path (a file reply)."""
+    from core.pdf import render_invoice_pdf  # reportlab is loaded only when a PDF is wanted
+
+    folder: Path = ctx.services.files_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.pdf"
+    render_invoice_pdf(data, ctx.services.settings.seller, number=number,
+                       issued_at=issued_at, kind=kind, preview=preview, path=path)  # type: ignore[arg-type]
+    return str(path)

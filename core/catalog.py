@@ -1,0 +1,188 @@
+"""A small table of tax classifications: the short name printed as `*category*name`, the usual
+rate, the remark the business needs, and keywords to guess the category from an item name.
+
+The guess is a suggestion for the form (the person confirms or picks another category); it is
+not a replacement for the seller's own classification codes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel
+
+RemarkKind = Literal["construction", "transport", "real_estate", "differential"]
+
+
+class Category(BaseModel, frozen=True):
+    """One tax classification as printed on the invoice."""
+
+    name: str  # short name printed between asterisks
+    default_rate: str  # a key of core.money.TAX_RATES
+    remark_kind: RemarkKind | None = None
+    keywords: tuple[str, ...] = ()
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category(
+        name="信息技术服务",
+        default_rate="6%",
+        keywords=(
+            "软件",
+            "系统开发",
+            "信息技术",
+            "技术服务",
+            "技术支持",
+            "运维",
+            "系统集成",
+            "云服务",
+            "数据处理",
+            "网站",
+            "小程序",
+            "app开发",
+            "saas",
+            "信息系统",
+        ),
+    ),
+    Category(
+        name="现代服务",
+        default_rate="6%",
+        keywords=(
+            "咨询",
+            "设计",
+            "广告",
+            "会议",
+            "会展",
+            "翻译",
+            "审计",
+            "代理",
+            "市场推广",
+            "策划",
+            "检测",
+            "培训",
+        ),
+    ),
+    Category(
+        name="建筑服务",
+        default_rate="9%",
+        remark_kind="construction",
+        keywords=(
+            "施工",
+            "工程款",
+            "工程服务",
+            "装修",
+            "装饰工程",
+            "安装",
+            "建筑",
+            "土建",
+            "修缮",
+            "工程",
+        ),
+    ),
+    Category(
+        name="运输服务",
+        default_rate="9%",
+        remark_kind="transport",
+        keywords=("运输", "运费", "货运", "物流运输", "客运", "配送运输"),
+    ),
+    Category(
+        name="不动产",
+        default_rate="9%",
+        remark_kind="real_estate",
+        keywords=("商品房", "房屋销售", "商铺", "写字楼", "厂房", "车位", "不动产"),
+    ),
+    Category(
+        name="经营租赁",
+        default_rate="9%",
+        remark_kind="real_estate",
+        keywords=("房租", "房屋租赁", "租金", "场地租赁", "办公室租赁", "场地费", "仓库租赁"),
+    ),
+    Category(
+        name="餐饮服务",
+        default_rate="6%",
+        keywords=("餐费", "餐饮", "用餐", "工作餐", "伙食", "会餐"),
+    ),
+    Category(
+        name="住宿服务",
+        default_rate="6%",
+        keywords=("住宿", "房费", "酒店", "宾馆"),
+    ),
+    Category(
+        name="劳务派遣",
+        default_rate="5%",
+        remark_kind="differential",
+        keywords=("劳务派遣", "派遣服务", "人力外包"),
+    ),
+    Category(
+        name="旅游服务",
+        default_rate="6%",
+        remark_kind="differential",
+        keywords=("旅游", "旅行", "团费", "差旅服务"),
+    ),
+    Category(
+        name="办公用品",
+        default_rate="13%",
+        keywords=(
+            "办公用品",
+            "文具",
+            "打印纸",
+            "复印纸",
+            "a4纸",
+            "签字笔",
+            "文件夹",
+            "墨盒",
+            "硒鼓",
+            "订书机",
+        ),
+    ),
+    Category(
+        name="计算机设备",
+        default_rate="13%",
+        keywords=("电脑", "笔记本电脑", "计算机", "服务器", "显示器", "打印机", "键盘", "鼠标"),
+    ),
+)
+
+# The parts each kind of special remark needs: (part key, zh label, en label).
+REMARK_PARTS: dict[RemarkKind, list[tuple[str, str, str]]] = {
+    "construction": [
+        ("project_name", "项目名称", "project name"),
+        ("project_place", "建筑服务发生地（县、市、区）", "project place (county/city/district)"),
+    ],
+    "transport": [
+        ("route", "起运地、到达地", "route (from, to)"),
+        ("vehicle", "车种车号", "vehicle type and plate number"),
+    ],
+    "real_estate": [
+        ("property_address", "不动产详细地址", "full address of the property"),
+    ],
+    "differential": [
+        ("deduction", "差额征税扣除额", "deduction amount (differential taxation)"),
+    ],
+}
+
+
+def classify(item_name: str) -> Category | None:
+    """The category named (`*cat*name` or its short name), else the longest keyword match."""
+    text = (item_name or "").strip().lower()
+    printed = re.fullmatch(r"\*([^*]+)\*.*", text)  # "*建筑服务*..." or a category's own name
+    named = find_category(printed.group(1) if printed else text)
+    if named is not None:
+        return named
+    best: tuple[int, Category] | None = None
+    for category in CATEGORIES:
+        for keyword in category.keywords:
+            if keyword in text and (best is None or len(keyword) > best[0]):
+                best = (len(keyword), category)
+    return best[1] if best else None
+
+
+def find_category(name: str) -> Category | None:
+    """The category with this short name, if it is in the table."""
+    return next((category for category in CATEGORIES if category.name == name), None)
+
+
+def format_item_name(category: Category | str, name: str) -> str:
+    """The item name as printed: `*信息技术服务*软件开发服务`."""
+    short = category.name if isinstance(category, Category) else category
+    return f"*{short}*{name.strip()}"

@@ -1,0 +1,207 @@
+"""Text normalisation shared by the knowledge base and the questions people type.
+
+`clean` folds width, case, script and punctuation; `normalize` also maps English terms and
+synonyms onto one Chinese form and drops filler words, so that "請問ＳＰＥＣＩＡＬ invoice 咋开啊"
+and "专票怎么开" meet on the same text. Dictionaries live in `knowledge/dict/` and are read on
+first use, never at import time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import zhconv
+
+DICT_DIR = Path(__file__).with_name("dict")
+
+_KEEP_SYMBOLS = frozenset("%.")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[a-z]+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
+_STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_SPACES = re.compile(r"\s+")
+
+# Politeness and hedging that says nothing about the topic.
+FILLERS = (
+    "请问一下", "请问", "麻烦问一下", "麻烦问下", "麻烦", "想问一下", "想问下", "我想问",
+    "问一下", "咨询一下", "打听一下", "一下", "怎么办", "怎么弄", "您好", "你好",
+)
+# Sentence-final particles, dropped only at the end of a clause (哈 in 哈尔滨 stays).
+_PARTICLES = re.compile(r"[啊呢吗哈呀吧嘛哦啦呗噢咧哇诶]+(?= |$)")
+
+
+@dataclass(frozen=True)
+class TermMaps:
+    """Compiled replacement tables read from the dictionary folder."""
+
+    english: re.Pattern[str]
+    english_map: dict[str, str]
+    synonyms: re.Pattern[str]
+    synonym_map: dict[str, str]
+    fillers: re.Pattern[str]
+
+
+def read_lines(path: Path) -> Iterable[str]:
+    """Non-empty, non-comment lines of a UTF-8 dictionary file."""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            yield line
+
+
+def _alternation(words: Iterable[str], suffix: str = "") -> str:
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) + suffix for w in ordered)
+
+
+def load_term_maps(dict_dir: Path = DICT_DIR) -> TermMaps:
+    """Read `en_zh.txt` and `synonyms.txt` into compiled regular expressions."""
+    english_map: dict[str, str] = {}
+    for line in read_lines(dict_dir / "en_zh.txt"):
+        english, _, chinese = line.partition("=")
+        english_map[english.strip().lower()] = chinese.strip()
+    synonym_map: dict[str, str] = {}
+    for line in read_lines(dict_dir / "synonyms.txt"):
+        forms = [form.strip() for form in line.split("=") if form.strip()]
+        for form in forms:
+            synonym_map.setdefault(clean(form), clean(forms[0]))
+    english = re.compile(r"(?<![a-z])(" + _alternation(english_map, r"(?:s|es)?") + r")(?![a-z])")
+    # The canonical forms are in the alternation too, so "购买方" is not re-read as "购" + "买方".
+    synonyms = re.compile("(" + _alternation(synonym_map) + ")")
+    fillers = re.compile(_alternation(FILLERS))
+    return TermMaps(english, english_map, synonyms, synonym_map, fillers)
+
+
+@cache
+def default_term_maps() -> TermMaps:
+    return load_term_maps(DICT_DIR)
+
+
+@cache
+def _punctuation_table() -> dict[int, str]:
+    """Every punctuation or symbol code point of the BMP -> a space (built once, lazily)."""
+    table: dict[int, str] = {}
+    for code in range(0x10000):
+        char = chr(code)
+        if char not in _KEEP_SYMBOLS and unicodedata.category(char)[0] in "PS":
+            table[code] = " "
+    table.update({ord("\n"): " ", ord("\t"): " ", ord("_"): " "})
+    return table
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+def clean(text: str) -> str:
+    """Width, case, traditional script, thousands separators and punctuation folded."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    if has_cjk(text):
+        text = zhconv.convert(text, "zh-cn")
+    text = _THOUSANDS.sub("", text)
+    text = text.translate(_punctuation_table())
+    text = _STRAY_DOT.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _english_to_chinese(text: str, maps: TermMaps) -> str:
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(1)
+        found = maps.english_map.get(word) or maps.english_map.get(word.rstrip("s"))
+        if found is None and word.endswith("es"):
+            found = maps.english_map.get(word[:-2])
+        return f" {found} " if found else word
+
+    return maps.english.sub(replace, text)
+
+
+def normalize(text: str, maps: TermMaps | None = None) -> str:
+    """The canonical form of a question or an entry text, used for matching only."""
+    maps = maps or default_term_maps()
+    text = clean(text)
+    if _LATIN_WORD.search(text):
+        text = _english_to_chinese(text, maps)
+    text = maps.synonyms.sub(lambda m: maps.synonym_map[m.group(1)], text)
+    text = maps.fillers.sub(" ", text)
+    text = _PARTICLES.sub(" ", _SPACES.sub(" ", text).strip())
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_latin_text(text: str) -> bool:
+    """True when the text has letters but no Chinese characters."""
+    return not has_cjk(text) and _LATIN_WORD.search(text.lower()) is not None
+
+
+def latin_words(text: str) -> list[str]:
+    return _LATIN_WORD.findall(clean(text))
+
+
+def detect_lang(text: str, default: str = "zh") -> str:
+    """The language the person wrote in: Chinese characters -> zh, English words -> en.
+
+    Pinyin ("fapiao zenme kai") and text without letters keep `default`.
+    """
+    if has_cjk(text):
+        return "zh"
+    words = latin_words(text)
+    if not words or looks_like_pinyin(words):
+        return default
+    return "en"
+
+
+def _strip_tones(reading: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", reading)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def char_pinyin() -> dict[str, str]:
+    """Each Chinese character -> its first toneless reading (pypinyin's table, loaded lazily)."""
+    from pypinyin.pinyin_dict import pinyin_dict  # large table: import on first use only
+
+    return {chr(code): _strip_tones(readings.split(",")[0]) for code, readings in pinyin_dict.items()}
+
+
+@cache
+def pinyin_syllables() -> frozenset[str]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return frozenset(
+        _strip_tones(reading) for readings in pinyin_dict.values() for reading in readings.split(",")
+    )
+
+
+def pinyin_key(text: str) -> str:
+    """Toneless pinyin of a Chinese string, one reading a character ("发票" -> "fapiao")."""
+    table = char_pinyin()
+    return "".join(table.get(char, char) for char in text)
+
+
+def split_pinyin(word: str) -> list[str] | None:
+    """Split "zenmekai" into syllables with as few pieces as possible; None if it is not pinyin."""
+    syllables = pinyin_syllables()
+    best: list[list[str] | None] = [None] * (len(word) + 1)
+    best[0] = []
+    for start in range(len(word)):
+        done = best[start]
+        if done is None:
+            continue
+        for end in range(start + 1, min(len(word), start + 6) + 1):
+            piece = word[start:end]
+            current = best[end]
+            if piece in syllables and (current is None or len(done) + 1 < len(current)):
+                best[end] = [*done, piece]
+    return best[len(word)]
+
+
+def looks_like_pinyin(words: list[str]) -> bool:
+    """All words split into pinyin syllables, and at least one has two or more of them."""
+    splits = [split_pinyin(word) for word in words]
+    if not splits or any(s is None for s in splits):
+        return False
+    return any(s is not None and len(s) >= 2 for s in splits)

@@ -1,0 +1,126 @@
+"""What the knowledge base could not answer, and whether its answers helped.
+
+`gaps()` groups unanswered questions by their normalised text, most frequent first: the list an
+operator reads to decide which entry to write next.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from sqlite_utils import Database
+
+logger = logging.getLogger(__name__)
+
+UNANSWERED = "kb_unanswered"
+FEEDBACK = "kb_feedback"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One normalised question the knowledge base keeps failing on."""
+
+    normalized: str
+    count: int
+    example: str  # the latest wording a person used
+    last_asked: str
+    best_entry_id: str | None  # the closest entry offered, if any
+
+
+class QuestionLog(Protocol):
+    def record_unanswered(
+        self,
+        question: str,
+        normalized: str,
+        *,
+        lang: str,
+        decision: str,
+        best_entry_id: str | None,
+        score: float,
+        at: datetime,
+    ) -> None: ...
+
+    def record_feedback(
+        self, entry_id: str, helpful: bool, *, question: str | None, at: datetime
+    ) -> None: ...
+
+    def gaps(self, limit: int = 20) -> list[Gap]: ...
+
+
+class SqliteQuestionLog:
+    """QuestionLog in a SQLite file (tables kb_unanswered and kb_feedback)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._db: Database | None = None
+
+    def _database(self) -> Database:
+        if self._db is None:
+            self._db = Database(self.path)
+            self._ensure_tables(self._db)
+        return self._db
+
+    @staticmethod
+    def _ensure_tables(db: Database) -> None:
+        db[UNANSWERED].create(
+            {"id": int, "question": str, "normalized": str, "lang": str, "decision": str,
+             "best_entry_id": str, "score": float, "asked_at": str},
+            pk="id", if_not_exists=True,
+        )
+        db[UNANSWERED].create_index(["normalized"], if_not_exists=True)
+        db[FEEDBACK].create(
+            {"id": int, "entry_id": str, "helpful": int, "question": str, "at": str},
+            pk="id", if_not_exists=True,
+        )
+
+    def record_unanswered(
+        self,
+        question: str,
+        normalized: str,
+        *,
+        lang: str,
+        decision: str,
+        best_entry_id: str | None,
+        score: float,
+        at: datetime,
+    ) -> None:
+        row = {"question": question, "normalized": normalized or question.strip(), "lang": lang,
+               "decision": decision, "best_entry_id": best_entry_id, "score": score,
+               "asked_at": at.isoformat()}
+        self._database()[UNANSWERED].insert(row)
+
+    def record_feedback(
+        self, entry_id: str, helpful: bool, *, question: str | None, at: datetime
+    ) -> None:
+        row = {"entry_id": entry_id, "helpful": int(helpful), "question": question,
+               "at": at.isoformat()}
+        self._database()[FEEDBACK].insert(row)
+
+    def gaps(self, limit: int = 20) -> list[Gap]:
+        sql = f"""
+            select normalized, count(*) as n, max(asked_at) as last_asked,
+              (select question from {UNANSWERED} u2 where u2.normalized = u.normalized
+                 order by asked_at desc, id desc limit 1) as example,
+              (select best_entry_id from {UNANSWERED} u3 where u3.normalized = u.normalized
+                 and best_entry_id is not null group by best_entry_id
+                 order by count(*) desc limit 1) as best
+            from {UNANSWERED} u group by normalized
+            order by n desc, last_asked desc limit ?
+        """
+        rows = self._database().execute(sql, [limit]).fetchall()
+        return [Gap(normalized, n, example, last, best) for normalized, n, last, example, best in rows]
+
+    def feedback_counts(self) -> dict[str, tuple[int, int]]:
+        """entry id -> (helpful, not helpful)."""
+        sql = f"select entry_id, sum(helpful), sum(1 - helpful) from {FEEDBACK} group by entry_id"
+        rows = self._database().execute(sql).fetchall()
+        return {entry_id: (int(yes), int(no)) for entry_id, yes, no in rows}
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,311 @@
+"""`KnowledgeBase`: one FAQ lookup -> answer, "did you mean", polite decline or small talk.
+
+Answer language: the language the question is written in wins over `lang` — a question with
+Chinese characters gets the Chinese answer, an English sentence the English one (even when the
+person's setting says zh). Pinyin, digits or an empty question keep `lang`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from knowledge.kb import Entry, KBLoadError, load_folder, yaml_files
+from knowledge.matcher import Candidate, Matcher, Weights
+from knowledge.normalize import clean, detect_lang, normalize
+from knowledge.questions_log import QuestionLog
+
+logger = logging.getLogger(__name__)
+
+Decision = Literal["answer", "clarify", "decline", "chitchat"]
+KNOWN_PLACEHOLDERS = (
+    "support_email", "urgent_email", "complaint_email", "hotline", "overseas_hotline",
+    "site_url", "support_hours",
+)
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where confident ends and unsure begins (chosen on the tuning half of faq-dev)."""
+
+    answer: float = 0.55  # the best entry's score needed to answer
+    margin: float = 0.04  # ... and its lead over the next entry; closer -> "did you mean"
+    clarify: float = 0.45  # below this nothing is offered but a ticket or a human
+    suggest: float = 0.40  # floor for an entry to be offered as "did you mean"
+
+
+class Suggestion(BaseModel):
+    entry_id: str
+    question: str
+    score: float
+
+
+class AskResult(BaseModel):
+    """The JSON of `sifbot ask --json` (interfaces.md) plus `decision` and `related`."""
+
+    answered: bool
+    entry_id: str | None
+    score: float
+    answer: str
+    suggestions: list[Suggestion] = Field(default_factory=list)
+    decision: Decision
+    related: list[str] = Field(default_factory=list)
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "decline": {
+        "zh": "抱歉，这个问题我还不太确定，不想给您一个可能不对的答案。您可以提交工单描述问题，"
+        "或联系人工客服（{support_hours}），我们会尽快帮您处理。",
+        "en": "Sorry, I'm not sure about this one and would rather not guess. You can open a "
+        "ticket describing the problem, or talk to a person in support ({support_hours}).",
+    },
+    "clarify": {
+        "zh": "我不太确定您问的是哪一个，您是不是想问：\n{choices}\n如果都不是，可以提交工单或联系人工客服"
+        "（{support_hours}）。",
+        "en": "I'm not sure which of these you mean:\n{choices}\nIf none of them, you can open a "
+        "ticket or talk to a person in support ({support_hours}).",
+    },
+    "greeting": {
+        "zh": "您好！我是 Sif 发票助手，开票、红字发票、报销、发票查验等问题都可以问我。",
+        "en": "Hello! I'm the Sif invoicing assistant - ask me about issuing invoices, "
+        "red-letter invoices, reimbursement or checking an invoice.",
+    },
+    "thanks": {"zh": "不客气！还有问题随时问我。", "en": "You're welcome! Ask me any time."},
+    "bye": {"zh": "再见，祝您工作顺利！", "en": "Goodbye, have a good day!"},
+}
+
+_CHITCHAT = {
+    "thanks": ("谢谢", "多谢", "感谢", "谢啦", "谢了", "thank you", "thanks", "thx", "ty"),
+    "bye": ("再见", "拜拜", "回见", "bye", "goodbye", "see you"),
+    "greeting": (
+        "你好", "您好", "嗨", "哈喽", "在吗", "在不在", "早上好", "下午好", "晚上好", "早",
+        "hello", "hi", "hey", "good morning", "good afternoon", "good evening",
+    ),
+}
+_CHITCHAT_FILLER = ("好的", "好", "嗯", "哈", "啊", "呀", "了", "哈哈", "ok", "okay", "啦", "您", "你")
+
+
+def default_placeholders(lang: str) -> dict[str, str]:
+    """Contact details before the operator sets them: plainly "not configured yet"."""
+    if lang == "en":
+        return {
+            "support_email": "(support e-mail not configured yet)",
+            "urgent_email": "(urgent e-mail not configured yet)",
+            "complaint_email": "(complaints e-mail not configured yet)",
+            "hotline": "(hotline not configured yet)",
+            "overseas_hotline": "(overseas hotline not configured yet)",
+            "site_url": "www.sif.com",
+            "support_hours": "09:00-22:00 every day",
+        }
+    return {
+        "support_email": "（客服邮箱尚未配置）",
+        "urgent_email": "（紧急邮箱尚未配置）",
+        "complaint_email": "（投诉邮箱尚未配置）",
+        "hotline": "（客服热线尚未配置）",
+        "overseas_hotline": "（海外热线尚未配置）",
+        "site_url": "www.sif.com",
+        "support_hours": "每天 09:00–22:00",
+    }
+
+
+def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
+    """Fill {name} placeholders we know; anything else is left as written."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in ordered))
+
+
+_CHITCHAT_PATTERNS = {kind: _words_pattern(words) for kind, words in _CHITCHAT.items()}
+_FILLER_PATTERN = _words_pattern(_CHITCHAT_FILLER)
+
+
+def chitchat_kind(question: str) -> str | None:
+    """"greeting", "thanks" or "bye" when the message is only small talk, else None."""
+    rest = clean(question)
+    found = None
+    for kind, pattern in _CHITCHAT_PATTERNS.items():
+        rest, count = pattern.subn(" ", rest)
+        found = found or (kind if count else None)
+    if found is None or _FILLER_PATTERN.sub(" ", rest).strip():
+        return None
+    return found
+
+
+def decide(candidates: list[Candidate], thresholds: Thresholds) -> Decision:
+    """answer when the best entry is good and clearly ahead, clarify when close, else decline."""
+    if not candidates or candidates[0].score < thresholds.clarify:
+        return "decline"
+    best = candidates[0].score
+    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+    if best >= thresholds.answer and best - runner_up >= thresholds.margin:
+        return "answer"
+    return "clarify"
+
+
+class KnowledgeBase:
+    """The FAQ of one folder, reloaded when a file changes (a broken edit keeps the last good)."""
+
+    def __init__(
+        self,
+        folder: Path | str,
+        *,
+        log: QuestionLog | None = None,
+        thresholds: Thresholds | None = None,
+        weights: Weights | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        reload_interval: float = 1.0,
+    ) -> None:
+        self.folder = Path(folder)
+        self.log = log
+        self.thresholds = thresholds or Thresholds()
+        self._weights = weights
+        self._clock = clock
+        self._now = now
+        self._reload_interval = reload_interval
+        self._signature = self._files_signature()
+        self._matcher = Matcher(load_folder(self.folder), weights=weights)
+        self._checked_at = clock()
+
+    @property
+    def entries(self) -> list[Entry]:
+        self.reload_if_changed()
+        return self._matcher.entries
+
+    @property
+    def matcher(self) -> Matcher:
+        self.reload_if_changed()
+        return self._matcher
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def _files_signature(self) -> tuple[tuple[str, int, int], ...]:
+        stats = []
+        for path in yaml_files(self.folder):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            stats.append((path.name, stat.st_mtime_ns, stat.st_size))
+        return tuple(stats)
+
+    def reload_if_changed(self) -> bool:
+        """Cheap check (at most once per interval); rebuild the index when a file changed."""
+        moment = self._clock()
+        if moment - self._checked_at < self._reload_interval:
+            return False
+        self._checked_at = moment
+        signature = self._files_signature()
+        if signature == self._signature:
+            return False
+        self._signature = signature
+        try:
+            matcher = Matcher(load_folder(self.folder), weights=self._weights)
+        except KBLoadError as exc:
+            logger.warning("knowledge base not reloaded, keeping the last good one: %s", exc)
+            return False
+        self._matcher = matcher
+        logger.info("knowledge base reloaded: %d entries", len(matcher.entries))
+        return True
+
+    def ask(
+        self,
+        question: str,
+        lang: str = "zh",
+        *,
+        top: int = 3,
+        placeholders: Mapping[str, str] | None = None,
+    ) -> AskResult:
+        """Look `question` up; the reply is in the language the question is written in."""
+        answer_lang = detect_lang(question, default=lang)
+        values = {**default_placeholders(answer_lang), **(placeholders or {})}
+        kind = chitchat_kind(question)
+        if kind:
+            reply = fill_placeholders(MESSAGES[kind][answer_lang], values)
+            return AskResult(answered=False, entry_id=None, score=0.0, answer=reply,
+                             decision="chitchat")
+        matcher = self.matcher
+        candidates = matcher.rank(question, limit=max(top, 1) + 1)
+        decision = decide(candidates, self.thresholds)
+        result = self._result(matcher, candidates, decision, answer_lang, values, top)
+        if decision != "answer":
+            self._log_unanswered(question, answer_lang, result)
+        return result
+
+    def _result(
+        self,
+        matcher: Matcher,
+        candidates: list[Candidate],
+        decision: Decision,
+        lang: str,
+        values: Mapping[str, str],
+        top: int,
+    ) -> AskResult:
+        score = round(candidates[0].score, 3) if candidates else 0.0
+        floor = self.thresholds.suggest
+        if decision == "answer":
+            entry = matcher.entries[candidates[0].index]
+            others = [c for c in candidates[1:] if c.score >= floor][:top]
+            known = {e.id for e in matcher.entries}
+            return AskResult(
+                answered=True, entry_id=entry.id, score=score,
+                answer=fill_placeholders(entry.answer.text(lang), values),
+                suggestions=[_suggestion(matcher, c, lang) for c in others],
+                decision="answer", related=[r for r in entry.related if r in known],
+            )
+        offered = [_suggestion(matcher, c, lang) for c in candidates[:top] if c.score >= floor]
+        if decision == "clarify" and offered:
+            choices = "\n".join(f"{i}. {s.question}" for i, s in enumerate(offered, start=1))
+            text = MESSAGES["clarify"][lang].replace("{choices}", choices)
+        else:
+            decision = "decline"
+            text = MESSAGES["decline"][lang]
+        return AskResult(answered=False, entry_id=None, score=score,
+                         answer=fill_placeholders(text, values), suggestions=offered,
+                         decision=decision)
+
+    def _log_unanswered(self, question: str, lang: str, result: AskResult) -> None:
+        if self.log is None:
+            return
+        best = result.suggestions[0].entry_id if result.suggestions else None
+        try:
+            self.log.record_unanswered(
+                question, normalize(question), lang=lang, decision=result.decision,
+                best_entry_id=best, score=result.score, at=self._now(),
+            )
+        except Exception:  # the person still gets the answer; the log is best effort
+            logger.exception("could not record an unanswered question")
+
+    def feedback(self, entry_id: str, helpful: bool, question: str | None = None) -> None:
+        """Store whether an answer helped; raises KeyError for an unknown entry."""
+        if self.entry(entry_id) is None:
+            raise KeyError(entry_id)
+        if self.log is not None:
+            self.log.record_feedback(entry_id, helpful, question=question, at=self._now())
+
+
+def _suggestion(matcher: Matcher, candidate: Candidate, lang: str) -> Suggestion:
+    entry = matcher.entries[candidate.index]
+    return Suggestion(entry_id=entry.id, question=question_in(entry, lang),
+                      score=round(candidate.score, 3))
+
+
+def question_in(entry: Entry, lang: str) -> str:
+    """The entry's first phrasing written in `lang` (else its canonical question)."""
+    for question in entry.questions:
+        if detect_lang(question, default="zh") == lang:
+            return question
+    return entry.canonical
