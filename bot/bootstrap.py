@@ -40,7 +40,7 @@ def build_services(settings: Settings, db: Path, kb: Path | None,
         from knowledge.questions_log import SqliteQuestionLog
         from knowledge.service import KnowledgeBase
 
-        knowledge = KnowledgeBase(kb, log=SqliteQuestionLog(db))
+        knowledge = KnowledgeBase(kb, log=SqliteQuestionLog(db, database=repo.db))
     files = files_dir or db.resolve().parent / "sifbot-files"
     services = Services(
         settings=settings, repo=repo, issuance=Issuance(repo, settings, system_clock),

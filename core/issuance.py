@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from core.clock import CHINA, Clock
-from core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.errors import InvalidTransition, Issue, NotFound, PermissionDenied, ValidationFailed
 from core.lifecycle import can_void, check_transition
-from core.models import Actor, AuditEntry, Draft, Invoice, InvoiceData, Line, Status
+from core.models import Actor, AuditEntry, Draft, Invoice, InvoiceData, Status
 from core.settings import Settings
 from core.storage.base import Repository
 from core.validation import build_invoice_data, validate_invoice_data
@@ -255,7 +254,7 @@ class Issuance:
         before = invoice.status.value
         updated = invoice.model_copy(update={**update, "updated_at": self.clock()})
         self.repo.update_invoice(updated)
-        changes = {"status": [before, updated.status.value]}
+        changes: dict[str, object] = {"status": [before, updated.status.value]}
         changes.update({k: str(v) for k, v in update.items() if k in ("number", "reject_reason")})
         self._audit("invoice", invoice.id, action, actor, changes)
         return updated
@@ -268,9 +267,7 @@ class Issuance:
         ))
 
 
-def _issue(field: str, code: str) -> "Issue":
-    from core.errors import Issue
-
+def _issue(field: str, code: str) -> Issue:
     return Issue(field=field, code=code)
 
 
@@ -286,5 +283,3 @@ def _negated(data: InvoiceData, original_number: str, reason: str) -> InvoiceDat
     remark = f"被红冲蓝字数电发票号码：{original_number} 红冲原因：{reason}"
     return data.model_copy(update={"lines": lines, "remark": remark})
 
-
-__all__ = ["Decimal", "Issuance", "Line", "new_id"]

@@ -9,8 +9,9 @@ MAIL_MESSAGES: dict[str, dict[str, str]] = {
               "e.g. name@example.com.",
     },
     "mail_failed": {
-        "zh": "发票邮件暂时没有发出去（{to}）。发票本身不受影响，您可以稍后再试，或直接在对话中下载 PDF。",
-        "en": "The invoice e-mail could not be sent just now ({to}). The invoice itself is not affected; "
-              "try again later or download the PDF here in the chat.",
+        "zh": "发票邮件暂时没有发出去（{to}）。发票本身不受影响，"
+              "您可以稍后再试，或直接在对话中下载 PDF。",
+        "en": "The invoice e-mail could not be sent just now ({to}). "
+              "The invoice itself is not affected; try again later or download the PDF here.",
     },
 }

@@ -108,7 +108,7 @@ def _describe(error: ValidationError) -> str:
 
 def _raw_entries(path: Path) -> tuple[list[Any], LoadProblem | None]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, UnicodeDecodeError) as exc:
         return [], LoadProblem(path.name, None, f"cannot read: {exc}")
     except yaml.YAMLError as exc:

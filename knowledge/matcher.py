@@ -50,6 +50,8 @@ class Weights:
     b: float = 0.3
     answer_weight: float = 0.3  # a word in the answer counts this much of one in a phrasing
     candidates: int = 64  # entries that get the fuzzy pass on a large knowledge base
+    single_char: float = 0.3  # weight of a one-character Chinese term (多, 高, 开 ...)
+    unknown_floor: float = 0.25  # weight of an unknown but everyday word (参加, 结果 ...)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,18 @@ class Analyzer:
 
     def terms(self, words: Sequence[str]) -> list[str]:
         return [w for w in words if w not in self.stopwords]
+
+    def rarity(self, word: str) -> float:
+        """0..1: how rare a word is in everyday Chinese (jieba's word counts); unseen -> 1."""
+        tokenizer = self._tokenizer()
+        count = tokenizer.FREQ.get(word, 0)  # type: ignore[attr-defined]
+        if not count:
+            return 1.0
+        surprise = math.log(tokenizer.total / count)  # type: ignore[attr-defined]
+        return min(1.0, max(0.0, (surprise - _EVERYDAY) / (_RARE - _EVERYDAY)))
+
+
+_EVERYDAY, _RARE = 7.0, 13.0  # -log(p) of a word in jieba's counts: 参加 7.9, 印花税 14.4
 
 
 def _stem(word: str) -> str:
@@ -227,7 +241,8 @@ class Matcher:
             if all(len(p) > 1 and p in self.vocab for p in pieces):
                 continue  # already known words: nothing to repair
             known = self.pinyin_words.get(pinyin_key(piece))
-            if known:
+            # An IME slip changes one character: "这周" is not a typo of "褶皱".
+            if known and len(set(known) & set(piece)) >= len(piece) - 1:
                 return size, known
         return 1, words[i]
 
@@ -235,11 +250,13 @@ class Matcher:
         scores = np.zeros(len(self.entries))
         mass = 0.0
         for term in set(terms):
+            weight = self.weights.single_char if len(term) == 1 and has_cjk(term) else 1.0
             row = self.vocab.get(term)
             if row is None:
-                mass += self.unknown_idf
+                floor = self.weights.unknown_floor
+                mass += weight * self.unknown_idf * max(floor, self.analyzer.rarity(term))
                 continue
-            idf = self.idf[row]
+            idf = weight * self.idf[row]
             mass += idf
             ids, sats = self.postings[row]
             scores[ids] += idf * sats

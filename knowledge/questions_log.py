@@ -54,9 +54,13 @@ class QuestionLog(Protocol):
 class SqliteQuestionLog:
     """QuestionLog in a SQLite file (tables kb_unanswered and kb_feedback)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, database: Database | None = None) -> None:
+        """`database`: share an open connection (the bot's own), so a question logged during
+        a turn joins that turn's transaction instead of waiting for its lock."""
         self.path = Path(path)
-        self._db: Database | None = None
+        self._db: Database | None = database
+        if database is not None:
+            self._ensure_tables(database)
 
     def _database(self) -> Database:
         if self._db is None:

@@ -86,7 +86,7 @@ class SqliteRepository:
     # -- drafts --------------------------------------------------------------------------
     def save_draft(self, draft: Draft) -> None:
         with self._lock:
-            self.db["drafts"].upsert(
+            self.db.table("drafts").upsert(
                 {"id": draft.id, "owner": draft.owner, "updated_at": draft.updated_at.isoformat(),
                  "expires_at": draft.expires_at.isoformat(), "body": draft.model_dump_json()},
                 pk="id",
@@ -98,6 +98,10 @@ class SqliteRepository:
 
     def drafts_of(self, owner: str) -> list[Draft]:
         rows = self._all("SELECT body FROM drafts WHERE owner = ? ORDER BY updated_at", owner)
+        return [Draft.model_validate_json(body) for body in rows]
+
+    def all_drafts(self) -> list[Draft]:
+        rows = self._all("SELECT body FROM drafts ORDER BY updated_at")
         return [Draft.model_validate_json(body) for body in rows]
 
     def delete_draft(self, draft_id: str) -> None:
@@ -116,11 +120,11 @@ class SqliteRepository:
 
     def add_invoice(self, invoice: Invoice) -> None:
         with self._lock:
-            self.db["invoices"].insert(self._invoice_row(invoice))
+            self.db.table("invoices").insert(self._invoice_row(invoice))
 
     def update_invoice(self, invoice: Invoice) -> None:
         with self._lock:
-            self.db["invoices"].update(invoice.id, self._invoice_row(invoice))
+            self.db.table("invoices").update(invoice.id, self._invoice_row(invoice))
 
     def get_invoice(self, invoice_id: str) -> Invoice | None:
         return self._invoice("SELECT body FROM invoices WHERE id = ?", invoice_id)
@@ -158,7 +162,7 @@ class SqliteRepository:
     # -- audit ---------------------------------------------------------------------------
     def add_audit(self, entry: AuditEntry) -> None:
         with self._lock:
-            self.db["audit"].insert(
+            self.db.table("audit").insert(
                 {"entity": entry.entity, "entity_id": entry.entity_id, "action": entry.action,
                  "actor": entry.actor, "platform": entry.platform, "at": entry.at.isoformat(),
                  "changes": json.dumps(entry.changes, ensure_ascii=False, default=str)}

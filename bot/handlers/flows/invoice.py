@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.handlers.context import Ctx
 from bot.handlers.delivery import after_issue, notify_finance
 from bot.handlers.flows.invoice_steps import INVOICE_FORM
@@ -13,6 +15,7 @@ from core.validation import build_invoice_data, validate_invoice_data
 
 CONFIRM = "confirm"
 RESUME = "resume"
+IDLE_AFTER = timedelta(minutes=30)
 
 
 class InvoiceFlow:
@@ -53,13 +56,23 @@ class InvoiceFlow:
         step = ctx.state.step
         ctx.out.refs["draft_id"] = draft.id
         if step == RESUME:
-            ctx.say(ctx.t("resume.offer", draft=draft.id, step=ctx.t(f"field.{self._resume_step(ctx, draft)}")),
-                    [ctx.choice("resume:continue", "choice.resume.continue"),
-                     ctx.choice("resume:new", "choice.resume.new")])
+            text = ctx.t("resume.offer", draft=draft.id,
+                         step=ctx.t(f"field.{self._resume_step(ctx, draft)}"))
+            if draft.expires_at - ctx.services.clock() < timedelta(
+                    days=ctx.services.settings.issuance.draft_warning_days):
+                text += "\n" + ctx.t("resume.expiring", draft=draft.id,
+                                     date=f"{draft.expires_at:%Y-%m-%d}")
+            ctx.say(text, [ctx.choice("resume:continue", "choice.resume.continue"),
+                           ctx.choice("resume:new", "choice.resume.new")])
         elif step == CONFIRM:
             self._preview(ctx, draft)
         elif step is not None:
             self.form.by_name[step].ask(ctx, draft)
+
+    @staticmethod
+    def _idle(ctx: Ctx) -> bool:
+        last = ctx.state.updated_at
+        return last is not None and ctx.services.clock() - last > IDLE_AFTER
 
     def _resume_step(self, ctx: Ctx, draft: Draft) -> str:
         return str(ctx.state.sub.get("resume_step") or self._first_unfilled(draft))
@@ -82,6 +95,11 @@ class InvoiceFlow:
             self._begin(ctx)
             return
         step = ctx.state.step
+        if step != RESUME and self._idle(ctx) and not ctx.inbound.choice:
+            ctx.state.sub = {"resume_step": step}  # welcome back: offer to go on, lose nothing
+            ctx.state.step = RESUME
+            self.ask(ctx, draft)
+            return
         if value.startswith("edit:"):
             self.edit(ctx, draft, value.removeprefix("edit:"))
         elif step == RESUME:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.handlers.context import Ctx
-from bot.handlers.flows.items import ask_items, accept_items
+from bot.handlers.flows.items import accept_items, ask_items
 from bot.handlers.form import Accepted, Form, Step
 from core import rules
 from core.catalog import REMARK_PARTS

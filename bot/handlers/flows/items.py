@@ -137,7 +137,7 @@ def _edit(ctx: Ctx, draft: Draft, lowered: str) -> Accepted | None:
 
 
 def _accept_discount(ctx: Ctx, draft: Draft, value: str) -> Accepted | None:
-    amount, problem = read_decimal(value.lstrip("-－"))
+    amount, _problem = read_decimal(value.lstrip("-－"))
     if amount is None or amount <= 0:
         ctx.report([Issue(field="items", code="amount_invalid", params={"value": value[:40]})])
         return None
