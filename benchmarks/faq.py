@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/faq.py [--dev PATH] [--kb DIR] [--failures] [--no-speed]
 
 faq-dev is split into a tuning half and a held-out half (fixed seed, stratified by kind, by
-id). Thresholds are chosen on the tuning half only: ours are the shipped defaults (see
-`benchmarks/tune_faq` in `--tune` mode), the baseline's is tuned here, the same way, each run.
+id). Thresholds are chosen on the tuning half only: ours are the shipped defaults, found with
+`--tune` (a grid over score weights and thresholds); the baseline's threshold is tuned here,
+the same way (best utility on the tuning half), on every run.
 "right" = answered and the answer in the question's language contains every `expect_all` and
 one `expect_any` (case-insensitive). "declined" = not answered (decline or "did you mean").
 """
@@ -27,8 +28,9 @@ import numpy as np
 import yaml
 
 from knowledge.kb import Entry, load_folder
-from knowledge.normalize import clean
-from knowledge.service import KnowledgeBase
+from knowledge.matcher import Matcher, Weights
+from knowledge.normalize import clean, detect_lang
+from knowledge.service import KnowledgeBase, Thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DEV = ROOT.parent / "shared" / "faq-dev.jsonl"
@@ -224,6 +226,59 @@ def print_failures(kb: KnowledgeBase, dev: list[DevQuestion], held_out: list[Dev
               f"{result.entry_id or '-'}:{result.score}  [{tops}]  {question.q[:50]}")
 
 
+def _tuning_features(
+    matcher: Matcher, questions: Sequence[DevQuestion]
+) -> list[tuple[DevQuestion, np.ndarray, np.ndarray, np.ndarray]]:
+    """Per question: lexical and fuzzy score of every entry, and which entries answer it right."""
+    rows = []
+    for question in questions:
+        text, terms = matcher.analyze_question(question.q)
+        lexical = matcher.lexical_scores(terms)
+        fuzzy = matcher.fuzzy_scores(text, lexical)
+        lang = detect_lang(question.q, "zh")
+        right = np.array([question.in_scope and question.accepts(e.answer.text(lang))
+                          for e in matcher.entries])
+        rows.append((question, lexical, fuzzy, right))
+    return rows
+
+
+def _threshold_grid(tops: list[tuple[DevQuestion, float, float, bool]]) -> list[tuple]:  # type: ignore[type-arg]
+    found = []
+    for answer_at in np.arange(0.20, 0.70, 0.01):
+        for margin in (0.0, 0.02, 0.04, 0.06, 0.08, 0.10):
+            results = [(best >= answer_at and best - second >= margin, ok)
+                       for _, best, second, ok in tops]
+            scores = judge([q for q, *_ in tops],
+                           [(answered, "") for answered, _ in results])
+            right = sum(a and ok for a, ok in results)
+            wrong = sum(a and not ok for a, ok in results)
+            declined = scores.counts[2]
+            utility = right + declined - WRONG_PENALTY * wrong
+            found.append((utility, -wrong, round(float(answer_at), 2), margin, right, declined))
+    return found
+
+
+def tune(kb_dir: Path, dev: list[DevQuestion]) -> None:
+    """Grid search on the tuning half only; prints the best settings (utility, then safety)."""
+    tuning, _ = split(dev)
+    entries = load_folder(kb_dir)
+    results = []
+    for k1, answer_weight in ((0.6, 0.5), (0.6, 1.0), (1.2, 0.5), (1.2, 1.0)):
+        weights = Weights(k1=k1, answer_weight=answer_weight)
+        features = _tuning_features(Matcher(entries, weights=weights), tuning)
+        for share in (0.5, 0.6, 0.7, 0.8):
+            tops = []
+            for question, lexical, fuzzy, right in features:
+                combined = share * lexical + (1 - share) * fuzzy
+                order = np.argsort(-combined)
+                tops.append((question, combined[order[0]], combined[order[1]], right[order[0]]))
+            results += [(*r, k1, answer_weight, share) for r in _threshold_grid(tops)]
+    results.sort(reverse=True)
+    print("utility  wrong  answer  margin  right  declined  k1  answer_weight  lexical")
+    for row in results[:10]:
+        print("  ".join(str(v) for v in row))
+
+
 def report_speed(kb_dir: Path, dev: list[DevQuestion], rounds: int) -> None:
     questions = [q.q for q in dev]
     langs = {q.q: q.lang for q in dev}
@@ -245,9 +300,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--failures", action="store_true", help="list the questions we get wrong")
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--rounds", type=int, default=5, help="timing rounds for ours")
+    parser.add_argument("--tune", action="store_true", help="grid search on the tuning half")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     dev = load_dev(args.dev)
+    if args.tune:
+        tune(args.kb, dev)
+        return 0
     report_quality(args.kb, dev, args.failures)
     if not args.no_speed:
         print("time per question (p50 / p99):")

@@ -61,8 +61,9 @@ def build_message(sender: str, to: str, subject: str, body: str, attachment: Pat
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(body, charset="utf-8")
-    message.add_attachment(attachment.read_bytes(), maintype="application", subtype="pdf",
-                           filename=attachment.name)
+    message.add_attachment(
+        attachment.read_bytes(), maintype="application", subtype="pdf", filename=attachment.name
+    )
     return message
 
 

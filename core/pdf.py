@@ -118,9 +118,12 @@ def render_invoice_pdf(
     _register_fonts()
     data = as_printed(data, kind)
     sheet = Sheet(data, seller, number, issued_at, kind, preview)
-    rows = [_row(printed_line(line, includes_tax=data.prices_include_tax)) for line in data.lines]
-    pages = paginate([row.height for row in rows], ROWS_CAPACITY)
     canvas = Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
+    rows = [
+        _row(canvas, printed_line(line, includes_tax=data.prices_include_tax))
+        for line in data.lines
+    ]
+    pages = paginate([row.height for row in rows], ROWS_CAPACITY)
     canvas.setTitle(f"{TITLES[data.invoice_type]} {number or ''}".strip())
     canvas.setAuthor(seller.name)
     for index, page in enumerate(pages):
@@ -258,17 +261,17 @@ def _draw_column_titles(canvas: Canvas) -> None:
         _text(canvas, column.title, left + column.width / 2, y, 9, INK, "center")
 
 
-def _row(line: PrintedLine) -> Row:
+def _row(canvas: Canvas, line: PrintedLine) -> Row:
     """Each cell wrapped to its column; a cell too tall for MAX_ROW_HEIGHT is shrunk."""
     cells: list[Flowable] = []
     height = 0.0
     for text, column in zip(line.cells, COLUMNS, strict=True):
         width = column.width - 2 * CELL_PAD
         cell: Flowable = Paragraph(escape(text), _style(7.5, column.align, column.numeric))
-        _, cell_height = cell.wrap(width, MAX_ROW_HEIGHT)
+        _, cell_height = cell.wrapOn(canvas, width, MAX_ROW_HEIGHT)
         if cell_height > MAX_ROW_HEIGHT:
             cell = KeepInFrame(width, MAX_ROW_HEIGHT, [cell], mode="shrink")
-            _, cell_height = cell.wrap(width, MAX_ROW_HEIGHT)
+            _, cell_height = cell.wrapOn(canvas, width, MAX_ROW_HEIGHT)
         cells.append(cell)
         height = max(height, cell_height)
     return Row(cells, height + 2 * ROW_PAD)

@@ -71,7 +71,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("数量", 18 * mm, "right", numeric=True),
     Column("单价", 24 * mm, "right", numeric=True),
     Column("金额", 24 * mm, "right", numeric=True),
-    Column("税率/征收率", 18 * mm, "center", numeric=True),
+    Column("税率/征收率", 18 * mm, "center"),  # may read 免税
     Column("税额", 24 * mm, "right", numeric=True),
 )
 
@@ -156,7 +156,7 @@ def printed_line(line: Line, *, includes_tax: bool) -> PrintedLine:
             price_text(unit_price_without_tax(line, includes_tax)),
             money(line.amount),
             rate_text(line.tax_rate),
-            money(line.tax),
+            "***" if line.tax_rate == "exempt" else money(line.tax),  # as 免税 lines print
         )
     )
 

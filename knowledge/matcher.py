@@ -45,10 +45,10 @@ FULL_FUZZY_LIMIT = 6000  # phrasings; above this the fuzzy pass only sees lexica
 class Weights:
     """How the two scores are built and mixed (chosen on the tuning half of faq-dev)."""
 
-    lexical: float = 0.6  # share of the lexical score in the final one; the rest is fuzzy
+    lexical: float = 0.5  # share of the lexical score in the final one; the rest is fuzzy
     k1: float = 1.2
     b: float = 0.3
-    answer_weight: float = 0.3  # a word in the answer counts this much of one in a phrasing
+    answer_weight: float = 1.0  # a word in the answer counts this much of one in a phrasing
     candidates: int = 64  # entries that get the fuzzy pass on a large knowledge base
     single_char: float = 0.3  # weight of a one-character Chinese term (多, 高, 开 ...)
     unknown_floor: float = 0.25  # weight of an unknown but everyday word (参加, 结果 ...)
@@ -148,7 +148,7 @@ class Matcher:
         starts: list[int] = []
         for entry in self.entries:
             starts.append(len(phrases))
-            phrases.extend(_fuzzy_text(self._analyze(q)[0]) for q in entry.questions)
+            phrases.extend(self._fuzzy_text(self._analyze(q)[1]) for q in entry.questions)
         self.phrases = phrases
         self.phrase_starts = np.array(starts, dtype=np.int64)
         self.phrase_entry = np.repeat(
@@ -195,6 +195,10 @@ class Matcher:
         for word, _ in counts.most_common():
             self.pinyin_words.setdefault(pinyin_key(word), word)
 
+    def _fuzzy_text(self, words: Sequence[str]) -> str:
+        """Chinese words run together (word splits vary), English words kept apart."""
+        return " ".join("".join(w if has_cjk(w) else f" {w} " for w in words).split())
+
     # -- querying -------------------------------------------------------------------------
     def analyze_question(self, question: str) -> tuple[str, list[str]]:
         """(fuzzy text, lexical terms) of a question, with pinyin and IME typos resolved."""
@@ -203,7 +207,7 @@ class Matcher:
             question = "".join(self._from_pinyin(word) for word in words_in)
         normalized = normalize(question)
         words = self._fix_typos(self.analyzer.words(normalized))
-        return _fuzzy_text("".join(words)), self.analyzer.terms(words)
+        return self._fuzzy_text(words), self.analyzer.terms(words)
 
     def _from_pinyin(self, word: str) -> str:
         syllables = split_pinyin(word) or [word]
@@ -297,8 +301,3 @@ class Matcher:
 
 def _idf(total: int, containing: int) -> float:
     return math.log(1 + (total - containing + 0.5) / (containing + 0.5))
-
-
-def _fuzzy_text(normalized: str) -> str:
-    """Chinese without spaces (word splits vary), English words kept apart."""
-    return normalized.replace(" ", "") if has_cjk(normalized) else normalized

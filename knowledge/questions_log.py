@@ -59,13 +59,18 @@ class SqliteQuestionLog:
         a turn joins that turn's transaction instead of waiting for its lock."""
         self.path = Path(path)
         self._db: Database | None = database
+        self._owns_db = database is None
+        self._ready = False
         if database is not None:
             self._ensure_tables(database)
+            self._ready = True
 
     def _database(self) -> Database:
         if self._db is None:
             self._db = Database(self.path)
+        if not self._ready:
             self._ensure_tables(self._db)
+            self._ready = True
         return self._db
 
     @staticmethod
@@ -125,6 +130,7 @@ class SqliteQuestionLog:
         return {entry_id: (int(yes), int(no)) for entry_id, yes, no in rows}
 
     def close(self) -> None:
-        if self._db is not None:
+        if self._db is not None and self._owns_db:
             self._db.close()
             self._db = None
+            self._ready = False

@@ -37,10 +37,10 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 class Thresholds:
     """Where confident ends and unsure begins (chosen on the tuning half of faq-dev)."""
 
-    answer: float = 0.55  # the best entry's score needed to answer
-    margin: float = 0.04  # ... and its lead over the next entry; closer -> "did you mean"
-    clarify: float = 0.45  # below this nothing is offered but a ticket or a human
-    suggest: float = 0.40  # floor for an entry to be offered as "did you mean"
+    answer: float = 0.28  # the best entry's score needed to answer
+    margin: float = 0.08  # ... and its lead over the next entry; closer -> "did you mean"
+    clarify: float = 0.20  # below this nothing is offered but a ticket or a human
+    suggest: float = 0.20  # floor for an entry to be offered as "did you mean"
 
 
 class Suggestion(BaseModel):

@@ -59,15 +59,25 @@ def make_line(
     """One line with its amount and tax separated by core.money.split_line."""
     qty, price = Decimal(quantity), Decimal(unit_price)
     amount, tax = split_line(qty, price, rate, includes_tax=includes_tax)
-    return Line(name=name, category=category, quantity=qty, unit_price=price, tax_rate=rate,
-                amount=amount, tax=tax)
+    return Line(
+        name=name,
+        category=category,
+        quantity=qty,
+        unit_price=price,
+        tax_rate=rate,
+        amount=amount,
+        tax=tax,
+    )
 
 
 def complete_draft(issuance: Issuance, actor: Actor, **overrides: object) -> Draft:
     """A stored draft of a valid special invoice for 华为技术有限公司 (10 600.00 incl. 6% tax)."""
     fields: dict[str, object] = {
-        "invoice_type": InvoiceType.SPECIAL, "buyer_kind": "organisation", **BUYER,
-        "prices_include_tax": True, "lines": [make_line()],
+        "invoice_type": InvoiceType.SPECIAL,
+        "buyer_kind": "organisation",
+        **BUYER,
+        "prices_include_tax": True,
+        "lines": [make_line()],
     }
     fields.update(overrides)
     return issuance.new_draft(actor, **fields)
@@ -100,9 +110,13 @@ def make_issuance(
     repo: SqliteRepository, settings: Settings, clock: SettableClock
 ) -> Callable[..., Issuance]:
     """Build an Issuance; keyword arguments replace the repository, settings or clock."""
+
     def build(**overrides: Any) -> Issuance:
-        return Issuance(overrides.get("repo", repo), overrides.get("settings", settings),
-                        overrides.get("clock", clock))
+        return Issuance(
+            overrides.get("repo", repo),
+            overrides.get("settings", settings),
+            overrides.get("clock", clock),
+        )
 
     return build
 

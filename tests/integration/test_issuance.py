@@ -23,9 +23,13 @@ from tests.conftest import SettableClock, complete_draft, make_line
 NUMBER = re.compile(r"^\d{20}$")
 
 
-def submitted(issuance: Issuance, actor: Actor, key: str = "key-1", **overrides: object
-              ) -> Invoice:
+def submitted(issuance: Issuance, actor: Actor, key: str = "key-1", **overrides: object) -> Invoice:
     return issuance.submit(complete_draft(issuance, actor, **overrides).id, key, actor)
+
+
+def status_of(issuance: Issuance, invoice_id: str) -> Status:
+    """The status as stored (not as returned by the call under test)."""
+    return issuance.find(invoice_id, Actor(user="audit", role="admin")).status
 
 
 def issued(issuance: Issuance, customer: Actor, finance: Actor, key: str = "key-1") -> Invoice:
@@ -54,7 +58,9 @@ def test_finance_approval_issues_a_20_digit_number(
 
 
 def test_the_number_carries_year_in_china_time_province_and_channel(
-    make_issuance: Callable[..., Issuance], customer: Actor, finance: Actor,
+    make_issuance: Callable[..., Issuance],
+    customer: Actor,
+    finance: Actor,
     clock: SettableClock,
 ) -> None:
     clock.set(datetime.fromisoformat("2025-12-31T16:30:00+00:00"))  # 2026-01-01 00:30 in China
@@ -71,7 +77,7 @@ def test_reject_needs_a_reason(issuance: Issuance, customer: Actor, finance: Act
     with pytest.raises(ValidationFailed) as caught:
         issuance.reject(invoice.id, finance, "   ")
     assert [i.code for i in caught.value.issues] == ["reason_required"]
-    assert issuance.repo.get_invoice(invoice.id).status == Status.PENDING_REVIEW  # type: ignore[union-attr]
+    assert status_of(issuance, invoice.id) == Status.PENDING_REVIEW
     rejected = issuance.reject(invoice.id, finance, " 税号与营业执照不符 ")
     assert rejected.status == Status.REJECTED
     assert rejected.reject_reason == "税号与营业执照不符"
@@ -108,8 +114,8 @@ def test_only_finance_may_approve_reject_void_or_red_letter(
     ):
         with pytest.raises(PermissionDenied):
             attempt()
-    assert issuance.repo.get_invoice(pending.id).status == Status.PENDING_REVIEW  # type: ignore[union-attr]
-    assert issuance.repo.get_invoice(done.id).status == Status.ISSUED  # type: ignore[union-attr]
+    assert status_of(issuance, pending.id) == Status.PENDING_REVIEW
+    assert status_of(issuance, done.id) == Status.ISSUED
 
 
 def test_an_invalid_draft_is_refused_and_nothing_is_stored(
@@ -171,7 +177,7 @@ def test_void_is_refused_at_exactly_24_hours_and_points_to_red_letter(
         issuance.void(invoice.id, finance)
     assert caught.value.code == "void_window_closed"
     assert cancellation_path(invoice, clock()) == "red_letter"
-    assert issuance.repo.get_invoice(invoice.id).status == Status.ISSUED  # type: ignore[union-attr]
+    assert status_of(issuance, invoice.id) == Status.ISSUED
 
 
 def test_void_is_refused_across_a_month_boundary_after_only_40_minutes(
@@ -197,11 +203,12 @@ def test_a_red_letter_invoice_negates_the_original_and_flushes_it(
     assert red.red_form_no == "4403012600000123"
     assert red.number and NUMBER.match(red.number) and red.number != original.number
     assert [(ln.quantity, ln.amount, ln.tax) for ln in red.data.lines] == [
-        (Decimal("-1"), Decimal("-10000.00"), Decimal("-600.00"))]
+        (Decimal("-1"), Decimal("-10000.00"), Decimal("-600.00"))
+    ]
     assert red.data.total == -original.data.total
     assert original.number in red.data.remark and "销售退回" in red.data.remark
     assert red.data.buyer == original.data.buyer
-    assert issuance.repo.get_invoice(original.id).status == Status.RED_FLUSHED  # type: ignore[union-attr]
+    assert status_of(issuance, original.id) == Status.RED_FLUSHED
     assert issuance.find(red.id, customer) == red
     with pytest.raises(InvalidTransition):
         issuance.red_letter(original.id, finance, "4403012600000124", "again")
@@ -217,7 +224,7 @@ def test_a_red_letter_invoice_needs_a_valid_red_form_number(
     with pytest.raises(ValidationFailed) as caught:
         issuance.red_letter(original.id, finance, form_no, "销售退回")
     assert [i.code for i in caught.value.issues] == ["red_form_no_invalid"]
-    assert issuance.repo.get_invoice(original.id).status == Status.ISSUED  # type: ignore[union-attr]
+    assert status_of(issuance, original.id) == Status.ISSUED
     assert len(issuance.repo.list_invoices()) == 1
 
 
@@ -250,15 +257,19 @@ def test_an_issued_invoice_cannot_be_reissued(
         issuance.reissue_draft(issued(issuance, customer, finance).id, customer)
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: reissue_draft copies the printed remark "
-                   "(parts included) and the parts, so the reissue prints each part twice")
+@pytest.mark.xfail(
+    strict=True,
+    reason="core bug: reissue_draft copies the printed remark "
+    "(parts included) and the parts, so the reissue prints each part twice",
+)
 def test_a_reissue_prints_the_remark_parts_once(
     issuance: Issuance, customer: Actor, finance: Actor
 ) -> None:
     parts = {"project_name": "坂田基地改造", "project_place": "深圳市龙岗区"}
     line = make_line("施工费", "建筑服务", "1", "1090", "9%")
-    first = issuance.submit(complete_draft(issuance, customer, lines=[line],
-                                           remark_parts=parts).id, "key-1", customer)
+    first = issuance.submit(
+        complete_draft(issuance, customer, lines=[line], remark_parts=parts).id, "key-1", customer
+    )
     rejected = issuance.reject(first.id, finance, "金额有误")
     again = issuance.submit(issuance.reissue_draft(rejected.id, customer).id, "key-2", customer)
     assert again.data.remark == first.data.remark
@@ -276,20 +287,14 @@ def test_a_customer_cannot_see_another_customers_invoice(
         issuance.find(mine.number or "", other_customer)
     with pytest.raises(NotFound):
         issuance.history(theirs.id, customer)
+    assert [i.id for i in issuance.pending_queue(finance)] == [theirs.id]
+    with pytest.raises(PermissionDenied):
+        issuance.pending_queue(customer)
     assert [i.id for i in issuance.visible(customer)] == [mine.id]
     assert [i.id for i in issuance.visible(other_customer)] == [theirs.id]
     assert {i.id for i in issuance.visible(finance)} == {mine.id, theirs.id}
     assert issuance.find(mine.number or "", customer) == mine
     assert issuance.find(theirs.id.lower(), finance) == theirs
-
-
-def test_only_finance_sees_the_review_queue(
-    issuance: Issuance, customer: Actor, finance: Actor
-) -> None:
-    pending = submitted(issuance, customer)
-    assert [i.id for i in issuance.pending_queue(finance)] == [pending.id]
-    with pytest.raises(PermissionDenied):
-        issuance.pending_queue(customer)
 
 
 # -- idempotency ------------------------------------------------------------------------------
@@ -323,12 +328,17 @@ def test_another_person_cannot_reuse_a_request_key(
 
 @pytest.mark.parametrize("connections", ["shared", "one_per_thread"])
 def test_a_double_submit_from_two_threads_at_once_returns_one_invoice(
-    db_path: Path, repo: SqliteRepository, settings: Settings, clock: SettableClock,
-    employee: Actor, connections: str,
+    db_path: Path,
+    repo: SqliteRepository,
+    settings: Settings,
+    clock: SettableClock,
+    employee: Actor,
+    connections: str,
 ) -> None:
     draft = complete_draft(Issuance(repo, settings, clock), employee)
-    repos = [repo, repo] if connections == "shared" else [open_repository(db_path)
-                                                          for _ in range(2)]
+    repos = (
+        [repo, repo] if connections == "shared" else [open_repository(db_path) for _ in range(2)]
+    )
     barrier, results, errors = threading.Barrier(2), [], []
 
     def tap(r: SqliteRepository) -> None:
@@ -378,19 +388,20 @@ def test_reject_and_red_letter_are_audited_with_what_changed(
 ) -> None:
     rejected = issuance.reject(submitted(issuance, customer, "k1").id, finance, "税号有误")
     assert issuance.history(rejected.id, finance)[-1].changes == {
-        "status": ["pending_review", "rejected"], "reject_reason": "税号有误"}
+        "status": ["pending_review", "rejected"],
+        "reject_reason": "税号有误",
+    }
     original = issued(issuance, customer, finance, "k2")
     red = issuance.red_letter(original.id, finance, "4403012600000123", "销售退回")
     assert issuance.history(original.id, finance)[-1].action == "red_letter"
-    assert issuance.history(original.id, finance)[-1].changes["status"] == [
-        "issued", "red_flushed"]
+    assert issuance.history(original.id, finance)[-1].changes["status"] == ["issued", "red_flushed"]
     assert issuance.history(red.id, finance)[0].changes == {
-        "original": original.id, "number": red.number}
+        "original": original.id,
+        "number": red.number,
+    }
 
 
-def test_drafts_are_audited_when_created_and_discarded(
-    issuance: Issuance, customer: Actor
-) -> None:
+def test_drafts_are_audited_when_created_and_discarded(issuance: Issuance, customer: Actor) -> None:
     draft = complete_draft(issuance, customer, invoice_type=InvoiceType.ORDINARY)
     issuance.discard_draft(draft.id, customer)
     assert [e.action for e in issuance.repo.audit_of("draft", draft.id)] == ["create", "discard"]

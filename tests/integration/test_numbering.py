@@ -61,8 +61,12 @@ def run_threads(targets: list[Callable[[], None]]) -> list[BaseException]:
 # -- threads --------------------------------------------------------------------------------
 @pytest.mark.parametrize("connections", ["one_per_thread", "shared"])
 def test_concurrent_approvals_from_8_threads_get_unique_gap_free_numbers(
-    db_path: Path, repo: SqliteRepository, settings: Settings, clock: SettableClock,
-    customer: Actor, connections: str,
+    db_path: Path,
+    repo: SqliteRepository,
+    settings: Settings,
+    clock: SettableClock,
+    customer: Actor,
+    connections: str,
 ) -> None:
     ids = pending_requests(Issuance(repo, settings, clock), customer, 8 * 25)
     barrier = threading.Barrier(8)
@@ -76,6 +80,7 @@ def test_concurrent_approvals_from_8_threads_get_unique_gap_free_numbers(
             barrier.wait()
             for invoice_id in chunk:
                 service.approve(invoice_id, FINANCE)
+
         return approve_all
 
     errors = run_threads([approver(ids[n::8]) for n in range(8)])
@@ -87,8 +92,12 @@ def test_concurrent_approvals_from_8_threads_get_unique_gap_free_numbers(
 
 
 def test_approvals_and_direct_employee_issues_share_one_gap_free_series(
-    db_path: Path, repo: SqliteRepository, settings: Settings, clock: SettableClock,
-    customer: Actor, employee: Actor,
+    db_path: Path,
+    repo: SqliteRepository,
+    settings: Settings,
+    clock: SettableClock,
+    customer: Actor,
+    employee: Actor,
 ) -> None:
     ids = pending_requests(Issuance(repo, settings, clock), customer, 40)
     barrier = threading.Barrier(4)
@@ -99,6 +108,7 @@ def test_approvals_and_direct_employee_issues_share_one_gap_free_series(
             barrier.wait()
             for invoice_id in chunk:
                 service.approve(invoice_id, FINANCE)
+
         return run
 
     def employee_issues(prefix: str) -> Callable[[], None]:
@@ -108,10 +118,12 @@ def test_approvals_and_direct_employee_issues_share_one_gap_free_series(
             for n in range(20):
                 draft = complete_draft(service, employee)
                 service.submit(draft.id, f"{prefix}-{n}", employee)
+
         return run
 
-    errors = run_threads([approver(ids[0::2]), approver(ids[1::2]),
-                          employee_issues("a"), employee_issues("b")])
+    errors = run_threads(
+        [approver(ids[0::2]), approver(ids[1::2]), employee_issues("a"), employee_issues("b")]
+    )
     assert errors == []
     assert_unique_and_gap_free(repo, 80)
 
@@ -132,7 +144,10 @@ def approve_in_process(path: str, ids: list[str], barrier: object, out: object) 
 
 
 def test_concurrent_approvals_from_4_processes_get_unique_gap_free_numbers(
-    db_path: Path, repo: SqliteRepository, settings: Settings, clock: SettableClock,
+    db_path: Path,
+    repo: SqliteRepository,
+    settings: Settings,
+    clock: SettableClock,
     customer: Actor,
 ) -> None:
     ids = pending_requests(Issuance(repo, settings, clock), customer, 4 * 25)
@@ -158,8 +173,9 @@ def test_processes_opening_a_new_file_at_once_migrate_it_once(tmp_path: Path) ->
     path = tmp_path / "fresh.db"
     ctx = multiprocessing.get_context("spawn")
     barrier, out = ctx.Barrier(4), ctx.Queue()
-    workers = [ctx.Process(target=approve_in_process, args=(str(path), [], barrier, out))
-               for _ in range(4)]
+    workers = [
+        ctx.Process(target=approve_in_process, args=(str(path), [], barrier, out)) for _ in range(4)
+    ]
     for worker in workers:
         worker.start()
     results = [out.get(timeout=120) for _ in workers]
@@ -193,7 +209,10 @@ class AuditFailsOnce(SqliteRepository):
 
 
 def test_an_approval_that_fails_midway_leaves_no_gap(
-    db_path: Path, repo: SqliteRepository, settings: Settings, clock: SettableClock,
+    db_path: Path,
+    repo: SqliteRepository,
+    settings: Settings,
+    clock: SettableClock,
     customer: Actor,
 ) -> None:
     first, second = pending_requests(Issuance(repo, settings, clock), customer, 2)

@@ -26,22 +26,46 @@ from tests.conftest import BUYER, DEFAULT_NOW, make_line
 LATEST = max(version for version, _ in MIGRATIONS)
 
 
-def an_invoice(invoice_id: str, *, requester: str = "tg:42", key: str | None = None,
-               status: Status = Status.PENDING_REVIEW, at: datetime = DEFAULT_NOW) -> Invoice:
+def an_invoice(
+    invoice_id: str,
+    *,
+    requester: str = "tg:42",
+    key: str | None = None,
+    status: Status = Status.PENDING_REVIEW,
+    at: datetime = DEFAULT_NOW,
+) -> Invoice:
     data = InvoiceData(
         invoice_type=InvoiceType.SPECIAL,
-        buyer=Buyer(kind=BuyerKind.ORGANISATION, name=BUYER["buyer_name"],
-                    tax_id=BUYER["buyer_tax_id"], address_phone=BUYER["buyer_address_phone"],
-                    bank_account=BUYER["buyer_bank_account"]),
-        lines=[make_line()], prices_include_tax=True,
+        buyer=Buyer(
+            kind=BuyerKind.ORGANISATION,
+            name=BUYER["buyer_name"],
+            tax_id=BUYER["buyer_tax_id"],
+            address_phone=BUYER["buyer_address_phone"],
+            bank_account=BUYER["buyer_bank_account"],
+        ),
+        lines=[make_line()],
+        prices_include_tax=True,
     )
-    return Invoice(id=invoice_id, request_key=key or f"key-{invoice_id}", requester=requester,
-                   status=status, data=data, created_at=at, updated_at=at)
+    return Invoice(
+        id=invoice_id,
+        request_key=key or f"key-{invoice_id}",
+        requester=requester,
+        status=status,
+        data=data,
+        created_at=at,
+        updated_at=at,
+    )
 
 
 def a_draft(draft_id: str, owner: str = "tg:42") -> Draft:
-    return Draft(id=draft_id, owner=owner, created_at=DEFAULT_NOW, updated_at=DEFAULT_NOW,
-                 expires_at=DEFAULT_NOW + timedelta(days=30), buyer_name="华为技术有限公司")
+    return Draft(
+        id=draft_id,
+        owner=owner,
+        created_at=DEFAULT_NOW,
+        updated_at=DEFAULT_NOW,
+        expires_at=DEFAULT_NOW + timedelta(days=30),
+        buyer_name="华为技术有限公司",
+    )
 
 
 def raw(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -59,9 +83,7 @@ def test_the_database_is_in_wal_mode(repo: SqliteRepository, db_path: Path) -> N
     assert raw(db_path, "PRAGMA journal_mode") == [("wal",)]
 
 
-def test_a_new_file_is_migrated_to_the_latest_schema(
-    repo: SqliteRepository, db_path: Path
-) -> None:
+def test_a_new_file_is_migrated_to_the_latest_schema(repo: SqliteRepository, db_path: Path) -> None:
     assert repo.schema_version == LATEST
     tables = {name for (name,) in raw(db_path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"drafts", "invoices", "sequences", "audit", "docs", "schema_version"} <= tables
@@ -113,8 +135,16 @@ def test_a_multi_row_change_that_fails_midway_leaves_nothing_written(
     with pytest.raises(RuntimeError), repo.transaction():
         repo.add_invoice(an_invoice("R-1"))
         repo.save_draft(a_draft("D-1"))
-        repo.add_audit(AuditEntry(entity="invoice", entity_id="R-1", action="submit",
-                                  actor="tg:42", platform="telegram", at=DEFAULT_NOW))
+        repo.add_audit(
+            AuditEntry(
+                entity="invoice",
+                entity_id="R-1",
+                action="submit",
+                actor="tg:42",
+                platform="telegram",
+                at=DEFAULT_NOW,
+            )
+        )
         repo.put_doc("conversation", "tg:42", {"step": "confirm"})
         raise RuntimeError("the process dies here")
     assert repo.get_invoice("R-1") is None
@@ -178,7 +208,8 @@ def test_invoice_numbers_and_request_keys_are_unique(repo: SqliteRepository) -> 
 
 def test_an_invoice_is_found_by_id_number_and_request_key(repo: SqliteRepository) -> None:
     invoice = an_invoice("R-1", key="tg:42:confirm:7").model_copy(
-        update={"status": Status.ISSUED, "number": "26111000000000000001"})
+        update={"status": Status.ISSUED, "number": "26111000000000000001"}
+    )
     repo.add_invoice(invoice)
     assert repo.get_invoice("R-1") == invoice
     assert repo.invoice_by_number("26111000000000000001") == invoice
@@ -188,8 +219,9 @@ def test_an_invoice_is_found_by_id_number_and_request_key(repo: SqliteRepository
 
 def test_an_update_replaces_the_stored_invoice(repo: SqliteRepository, db_path: Path) -> None:
     repo.add_invoice(an_invoice("R-1"))
-    repo.update_invoice(an_invoice("R-1", status=Status.REJECTED).model_copy(
-        update={"reject_reason": "税号有误"}))
+    repo.update_invoice(
+        an_invoice("R-1", status=Status.REJECTED).model_copy(update={"reject_reason": "税号有误"})
+    )
     assert repo.get_invoice("R-1").reject_reason == "税号有误"  # type: ignore[union-attr]
     assert raw(db_path, "SELECT status FROM invoices") == [("rejected",)]
 
@@ -215,9 +247,17 @@ def test_drafts_are_kept_per_owner_and_can_be_deleted(repo: SqliteRepository) ->
 
 def test_audit_rows_keep_their_order_and_changes(repo: SqliteRepository) -> None:
     for action in ("submit", "issue", "void"):
-        repo.add_audit(AuditEntry(entity="invoice", entity_id="R-1", action=action,
-                                  actor="slack:U0FIN", platform="slack", at=DEFAULT_NOW,
-                                  changes={"status": ["a", "b"], "note": "红冲"}))
+        repo.add_audit(
+            AuditEntry(
+                entity="invoice",
+                entity_id="R-1",
+                action=action,
+                actor="slack:U0FIN",
+                platform="slack",
+                at=DEFAULT_NOW,
+                changes={"status": ["a", "b"], "note": "红冲"},
+            )
+        )
     entries = repo.audit_of("invoice", "R-1")
     assert [e.action for e in entries] == ["submit", "issue", "void"]
     assert entries[0].changes == {"status": ["a", "b"], "note": "红冲"}
@@ -229,7 +269,9 @@ def test_documents_are_stored_replaced_and_deleted(repo: SqliteRepository) -> No
     repo.put_doc("conversation", "tg:42", {"step": "remark"})
     repo.put_doc("conversation", "tg:77", {"step": "buyer_name"})
     assert dict(repo.docs("conversation")) == {
-        "tg:42": {"step": "remark"}, "tg:77": {"step": "buyer_name"}}
+        "tg:42": {"step": "remark"},
+        "tg:77": {"step": "buyer_name"},
+    }
     repo.delete_doc("conversation", "tg:42")
     assert repo.get_doc("conversation", "tg:42") is None
 
@@ -239,8 +281,11 @@ def test_sequences_count_per_series(repo: SqliteRepository) -> None:
     assert repo.next_sequence("B") == 1
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: ORDER BY created_at sorts ISO text, so "
-                   "instants written with different offsets come out of order")
+@pytest.mark.xfail(
+    strict=True,
+    reason="core bug: ORDER BY created_at sorts ISO text, so "
+    "instants written with different offsets come out of order",
+)
 def test_invoices_are_listed_in_time_order_whatever_the_offset(
     repo: SqliteRepository,
 ) -> None:

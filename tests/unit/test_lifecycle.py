@@ -15,13 +15,26 @@ from tests.conftest import make_line
 ISSUED_AT = datetime(2026, 3, 2, 10, 0, tzinfo=CHINA)
 
 
-def invoice(status: Status, *, issued_at: datetime | None = ISSUED_AT,
-            kind: str = "blue") -> Invoice:
-    data = InvoiceData(invoice_type=InvoiceType.ORDINARY,
-                       buyer=Buyer(kind=BuyerKind.PERSON, name="张三"), lines=[make_line()])
-    return Invoice(id="R-1", request_key="k", requester="tg:42", status=status, kind=kind,
-                   data=data, issued_at=issued_at, number="26111000000000000001",
-                   created_at=ISSUED_AT, updated_at=ISSUED_AT)
+def invoice(
+    status: Status, *, issued_at: datetime | None = ISSUED_AT, kind: str = "blue"
+) -> Invoice:
+    data = InvoiceData(
+        invoice_type=InvoiceType.ORDINARY,
+        buyer=Buyer(kind=BuyerKind.PERSON, name="张三"),
+        lines=[make_line()],
+    )
+    return Invoice(
+        id="R-1",
+        request_key="k",
+        requester="tg:42",
+        status=status,
+        kind=kind,
+        data=data,
+        issued_at=issued_at,
+        number="26111000000000000001",
+        created_at=ISSUED_AT,
+        updated_at=ISSUED_AT,
+    )
 
 
 # -- transitions ---------------------------------------------------------------------------
@@ -40,8 +53,12 @@ def test_each_action_leads_from_its_status_to_the_next(
     assert check_transition(invoice(start), action) == target
 
 
-NOT_ALLOWED = [(action, status) for action, (sources, _) in sorted(TRANSITIONS.items())
-               for status in Status if status not in sources]
+NOT_ALLOWED = [
+    (action, status)
+    for action, (sources, _) in sorted(TRANSITIONS.items())
+    for status in Status
+    if status not in sources
+]
 
 
 @pytest.mark.parametrize(("action", "status"), NOT_ALLOWED)

@@ -50,7 +50,9 @@ def test_the_explicit_path_wins_over_the_environment(
 
 # -- a valid file --------------------------------------------------------------------------
 def test_a_valid_file_overrides_only_what_it_names(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 [issuance]
 invoice_limit = "100000"
 employee_requires_review = true
@@ -60,7 +62,8 @@ province_code = "44"
 
 [roles]
 "slack:U0FIN" = "finance"
-""")
+""",
+    )
     settings = load_settings(path)
     assert settings.issuance.invoice_limit == Decimal("100000")
     assert settings.issuance.employee_requires_review is True
@@ -75,8 +78,8 @@ province_code = "44"
     ("toml", "key"),
     [
         ('[issuance]\nemployee_requires_review = "maybe"', "issuance.employee_requires_review"),
-        ("[issuance]\ndraft_ttl_days = \"thirty\"", "issuance.draft_ttl_days"),
-        ("[smtp]\nport = \"twenty-five\"", "smtp.port"),
+        ('[issuance]\ndraft_ttl_days = "thirty"', "issuance.draft_ttl_days"),
+        ('[smtp]\nport = "twenty-five"', "smtp.port"),
         ("[seller]\nprovince_code = 44", "seller.province_code"),
     ],
 )
@@ -94,7 +97,7 @@ def test_a_value_of_the_wrong_type_is_refused_naming_the_key(
     ("toml", "key"),
     [
         ("[issuance]\ninvoice_limt = 5", "issuance.invoice_limt"),
-        ("[seler]\nname = \"x\"", "seler"),
+        ('[seler]\nname = "x"', "seler"),
         ("debug = true", "debug"),
     ],
 )
@@ -108,8 +111,8 @@ def test_an_unknown_key_is_refused_naming_the_key(tmp_path: Path, toml: str, key
     ("toml", "key"),
     [
         ("[issuance]\ninvoice_limit = 0", "issuance.invoice_limit"),
-        ("[seller]\nprovince_code = \"4\"", "seller.province_code"),
-        ("[roles]\n\"tg:1\" = \"boss\"", "roles.tg:1"),
+        ('[seller]\nprovince_code = "4"', "seller.province_code"),
+        ('[roles]\n"tg:1" = "boss"', "roles.tg:1"),
     ],
 )
 def test_a_value_out_of_its_range_is_refused_naming_the_key(

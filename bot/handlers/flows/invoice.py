@@ -67,7 +67,11 @@ class InvoiceFlow:
         elif step == CONFIRM:
             self._preview(ctx, draft)
         elif step is not None:
-            self.form.by_name[step].ask(ctx, draft)
+            spec = self.form.by_name[step]
+            spec.ask(ctx, draft)
+            last = ctx.out.replies[-1]
+            if spec.optional(draft) and not any(c.id == "nav:skip" for c in last.choices):
+                last.choices.append(ctx.choice("nav:skip", "nav.skip"))
 
     @staticmethod
     def _idle(ctx: Ctx) -> bool:

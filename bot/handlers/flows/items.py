@@ -202,10 +202,8 @@ def _part_issues(part: str, value: str) -> list[Issue]:
             return [Issue(field="items", code="rate_invalid", params={
                 "value": value[:20], "allowed": "13%, 9%, 6%, 5%, 3%, 1%, 0%, 免税"})]
         return []
-    amount, _problem = read_decimal(value, max_places=2 if part == "unit_price" else 6)
-    if amount is None or amount <= 0:
-        return [Issue(field="items", code=f"{part}_invalid", params={"value": value[:40]})]
-    return []
+    checker = rules.check_quantity if part == "quantity" else rules.check_unit_price
+    return [issue.model_copy(update={"field": "items"}) for issue in checker(value)[1]]
 
 
 def _complete_line(ctx: Ctx, draft: Draft, parts: dict[str, str]) -> Accepted | None:
@@ -235,8 +233,8 @@ def _complete_line(ctx: Ctx, draft: Draft, parts: dict[str, str]) -> Accepted | 
 def build_line(parts: dict[str, str], includes_tax: bool) -> Line:
     """A line from validated parts, amounts separated from tax as the invoice prints them."""
     name, _ = rules.check_item_name(parts["name"])
-    quantity = read_decimal(parts["quantity"], max_places=6)[0]
-    price = read_decimal(parts["unit_price"])[0]
+    quantity = read_decimal(parts["quantity"], max_places=rules.NUMBER_MAX_PLACES)[0]
+    price = read_decimal(parts["unit_price"], max_places=rules.NUMBER_MAX_PLACES)[0]
     rate = parse_rate(parts["tax_rate"])
     assert quantity is not None and price is not None and rate in TAX_RATES
     amount, tax = split_line(quantity, price, rate, includes_tax=includes_tax)
@@ -250,7 +248,7 @@ def split_parts(text: str) -> list[str]:
     parts = [p for p in SEPARATORS.split(text.strip()) if p]
     if len(parts) == 1:
         tokens = text.split()
-        tail = [t for t in tokens[1:] if read_decimal(t, max_places=6)[0] is not None
+        tail = [t for t in tokens[1:] if read_decimal(t, max_places=8)[0] is not None
                 or parse_rate(t)]
         if len(tokens) >= 3 and len(tail) >= 2 and tokens[-len(tail):] == tail:
             parts = [" ".join(tokens[: -len(tail)]), *tail]

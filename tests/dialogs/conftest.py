@@ -1,0 +1,294 @@
+"""Whole conversations through `sifbot chat --jsonl` in a subprocess.
+
+`chat(...)` starts one bot process per scenario (with a fixed SIFBOT_NOW and a TOML written here),
+`Chat.say/press/send` write one line and read exactly one line back with a timeout. `sifbot(...)`
+runs another sub-command (`invoices list --json`, ...) on the same database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = "2026-03-02T10:00:00+08:00"  # a Monday, 10:00 Beijing time
+READ_TIMEOUT = 20.0  # seconds for one reply (a cold PDF render included)
+START_TIMEOUT = 30.0
+
+INVOICE_STEPS = ("invoice_type", "buyer_kind", "buyer_name", "buyer_tax_id",
+                 "buyer_address_phone", "buyer_bank_account", "items", "remark", "delivery",
+                 "confirm")
+
+FINANCE = "console:fin"
+CUSTOMER = "console:alice"
+OTHER_CUSTOMER = "console:bob"
+
+HUAWEI = {
+    "buyer_name": "华为技术有限公司",
+    "buyer_tax_id": "914403001922038216",
+    "buyer_address_phone": "深圳市龙岗区坂田华为基地 0755-28780808",
+    "buyer_bank_account": "招商银行深圳分行营业部 755900000000001",
+}
+
+
+@dataclass
+class Turn:
+    """One output line of the JSONL protocol, with readers for what tests look at."""
+
+    raw: dict[str, Any]
+
+    @property
+    def flow(self) -> str | None:
+        return self.raw.get("flow")
+
+    @property
+    def step(self) -> str | None:
+        return self.raw.get("step")
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return list(self.raw.get("errors") or [])
+
+    @property
+    def codes(self) -> list[str]:
+        return [e["code"] for e in self.errors]
+
+    @property
+    def replies(self) -> list[dict[str, Any]]:
+        return list(self.raw.get("replies") or [])
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r["text"] for r in self.replies)
+
+    @property
+    def choices(self) -> list[str]:
+        return [c["id"] for r in self.replies for c in r.get("choices", [])]
+
+    @property
+    def files(self) -> list[str]:
+        return [f for r in self.replies for f in r.get("files", [])]
+
+    @property
+    def refs(self) -> dict[str, Any]:
+        return dict(self.raw.get("refs") or {})
+
+    @property
+    def notifications(self) -> list[dict[str, Any]]:
+        return list(self.raw.get("notifications") or [])
+
+    def choice_starting(self, prefix: str) -> str:
+        found = [c for c in self.choices if c.startswith(prefix)]
+        assert found, f"no choice starting {prefix!r} in {self.choices}: {self.text}"
+        return found[0]
+
+    def __repr__(self) -> str:  # readable assertion failures
+        return f"Turn({json.dumps(self.raw, ensure_ascii=False)[:1500]})"
+
+
+def check_protocol(turn: Turn) -> None:
+    """What every output object must satisfy (interfaces.md)."""
+    raw = turn.raw
+    assert set(raw) >= {"replies", "flow", "step", "errors", "refs"}, raw
+    assert raw["flow"] in (None, "invoice", "ticket", "review"), raw
+    if raw["flow"] == "invoice":
+        assert raw["step"] in (*INVOICE_STEPS, "resume"), raw
+    if raw["flow"] is None:
+        assert raw["step"] is None, raw
+    for error in turn.errors:
+        assert error["code"] and error["message"], error
+        assert error["code"] != "internal_error", error
+    assert "Traceback" not in turn.text
+    for reply in turn.replies:
+        assert isinstance(reply["text"], str)
+        assert all(c["id"] and c["label"] for c in reply.get("choices", [])), reply
+    assert set(turn.refs) >= {"draft_id", "invoice_id", "ticket_id"}, raw
+
+
+def write_config(folder: Path, roles: dict[str, str] | None = None, extra: str = "") -> Path:
+    roles = {FINANCE: "finance", **(roles or {})}
+    lines = ["[roles]", *(f'"{user}" = "{role}"' for user, role in roles.items()), extra]
+    path = folder / "sifbot.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def bot_env(folder: Path, now: str = NOW) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIFBOT_")}
+    env.update(SIFBOT_NOW=now, SIFBOT_CONFIG=str(folder / "sifbot.toml"),
+               PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
+    return env
+
+
+class Chat:
+    """One `sifbot chat --jsonl` process; every line written gets exactly one line back."""
+
+    def __init__(self, folder: Path, *args: str, now: str = NOW) -> None:
+        self.folder = folder
+        self.db = folder / "sifbot.db"
+        command = [sys.executable, "-m", "bot.cli", "chat", "--jsonl", "--db", str(self.db), *args]
+        self.proc = subprocess.Popen(
+            command, cwd=folder, env=bot_env(folder, now), stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+            bufsize=1,
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.stderr: list[str] = []
+        self.turns: list[Turn] = []
+        threading.Thread(target=self._pump, args=(self.proc.stdout, self.lines.put),
+                         daemon=True).start()
+        threading.Thread(target=self._pump, args=(self.proc.stderr, self.stderr.append),
+                         daemon=True).start()
+
+    @staticmethod
+    def _pump(stream: Any, sink: Callable[[Any], None]) -> None:
+        for line in stream:
+            sink(line)
+        sink(None)
+
+    # -- talking ---------------------------------------------------------------------------
+    def send_line(self, line: str, timeout: float = READ_TIMEOUT) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        try:
+            out = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no reply within {timeout}s to {line[:200]!r}; "
+                                 f"stderr: {''.join(s for s in self.stderr if s)[-2000:]}")
+        if out is None:
+            raise AssertionError(f"the bot exited (rc={self.proc.poll()}) after {line[:200]!r}; "
+                                 f"stderr: {''.join(s for s in self.stderr if s)[-2000:]}")
+        return json.loads(out)
+
+    def send(self, check: bool = True, **event: Any) -> Turn:
+        turn = Turn(self.send_line(json.dumps(event, ensure_ascii=False)))
+        self.turns.append(turn)
+        if check:
+            check_protocol(turn)
+        return turn
+
+    def say(self, text: str, **who: str) -> Turn:
+        return self.send(text=text, **who)
+
+    def press(self, choice: str, **who: str) -> Turn:
+        return self.send(choice=choice, **who)
+
+    def as_user(self, user: str, role: str = "customer") -> dict[str, str]:
+        return {"user": user, "role": role}
+
+    # -- ending ----------------------------------------------------------------------------
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+
+    def close(self) -> int:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    @property
+    def stderr_text(self) -> str:
+        return "".join(s for s in self.stderr if s)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    write_config(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def chat(workdir: Path) -> Iterator[Callable[..., Chat]]:
+    """`chat("--user", "alice")` starts a bot process on this test's database."""
+    started: list[Chat] = []
+
+    def start(*args: str, now: str = NOW) -> Chat:
+        bot = Chat(workdir, *args, now=now)
+        started.append(bot)
+        return bot
+
+    yield start
+    for bot in started:
+        killed = bot.proc.returncode is not None and bot.proc.returncode < 0
+        code = bot.close()
+        if not killed:
+            assert code == 0, f"the bot exited with {code}: {bot.stderr_text[-2000:]}"
+            assert "Traceback" not in bot.stderr_text, bot.stderr_text[-4000:]
+
+
+@pytest.fixture
+def sifbot(workdir: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run another `sifbot` sub-command on the same database and settings."""
+    def run(*args: str, now: str = NOW) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "bot.cli", *args, "--db", str(workdir / "sifbot.db")]
+        return subprocess.run(command, cwd=workdir, env=bot_env(workdir, now), text=True,
+                              encoding="utf-8", capture_output=True, timeout=60)
+    return run
+
+
+@pytest.fixture
+def records(sifbot: Callable[..., subprocess.CompletedProcess[str]]) -> Callable[..., list[dict[str, Any]]]:
+    """`records(drafts=True)`: what `sifbot invoices list --json [--drafts]` prints."""
+    def listing(drafts: bool = False) -> list[dict[str, Any]]:
+        args = ["invoices", "list", "--json", *(["--drafts"] if drafts else [])]
+        done = sifbot(*args)
+        assert done.returncode == 0, done.stderr
+        return list(json.loads(done.stdout))
+    return listing
+
+
+# -- scripted parts of the invoice form ---------------------------------------------------------
+def start_special(bot: Chat, **who: str) -> Turn:
+    """开发票 -> 专票: now at buyer_name."""
+    first = bot.say("开发票", **who)
+    assert first.step == "invoice_type", first
+    turn = bot.press("invoice_type:special")
+    assert turn.step == "buyer_name", turn
+    return turn
+
+
+def fill_special_buyer(bot: Chat) -> Turn:
+    """From buyer_name through the bank account: now at items (price mode)."""
+    for step, value in HUAWEI.items():
+        turn = bot.say(value)
+        assert not turn.errors, (step, turn)
+    assert turn.step == "items", turn
+    return turn
+
+
+def one_line_to_delivery(bot: Chat, line: str = "软件开发服务，1，10600，6%") -> Turn:
+    """At items (price mode): gross prices, one line, done, no remark -> delivery."""
+    bot.press("items:gross")
+    turn = bot.say(line)
+    assert not turn.errors, turn
+    bot.press("items:done")
+    turn = bot.press("nav:skip")
+    assert turn.step == "delivery", turn
+    return turn
+
+
+def special_to_preview(bot: Chat, **who: str) -> Turn:
+    """A complete special invoice for Huawei, delivered as a download: now at confirm."""
+    start_special(bot, **who)
+    fill_special_buyer(bot)
+    one_line_to_delivery(bot)
+    turn = bot.press("delivery:download")
+    assert turn.step == "confirm", turn
+    return turn
