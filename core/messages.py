@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.mail_messages import MAIL_MESSAGES
 from core.rules_messages import RULE_MESSAGES
 
 LIFECYCLE_MESSAGES: dict[str, dict[str, str]] = {
@@ -75,8 +76,8 @@ INVOICE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "A paper invoice needs a mailing address (recipient, address, phone); postage is paid by the requester.",
     },
     "delivery_email_required": {
-        "zh": "请填写有效的收票邮箱，例如 [email protected]。",
-        "en": "Please give a valid e-mail address, e.g. [email protected].",
+        "zh": "请填写有效的收票邮箱（格式：用户名@域名，例如 finance 加 @ 加 company.com）。",
+        "en": "Please give a valid e-mail address (name@domain, like finance at company.com).",
     },
     "reason_required": {"zh": "请填写原因。", "en": "Please give a reason."},
     "red_form_no_invalid": {
@@ -144,3 +145,4 @@ INPUT_MESSAGES: dict[str, dict[str, str]] = {
 }
 
 MESSAGES.update(INPUT_MESSAGES)
+MESSAGES.update(MAIL_MESSAGES)
