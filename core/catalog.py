@@ -7,6 +7,7 @@ not a replacement for the seller's own classification codes.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal
 
@@ -162,6 +163,7 @@ REMARK_PARTS: dict[RemarkKind, list[tuple[str, str, str]]] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # categories never change at run time
 def classify(item_name: str) -> Category | None:
     """The category named (`*cat*name` or its short name), else the longest keyword match."""
     text = (item_name or "").strip().lower()

@@ -33,10 +33,10 @@ class Issuance:
         self.clock = clock
 
     # -- drafts --------------------------------------------------------------------------
-    def new_draft(self, actor: Actor, **fields: object) -> Draft:
+    def new_draft(self, actor: Actor, *, owner: str | None = None, **fields: object) -> Draft:
         now = self.clock()
         draft = Draft(
-            id=new_id("D"), owner=actor.user, platform=actor.platform, created_at=now,
+            id=new_id("D"), owner=owner or actor.user, platform=actor.platform, created_at=now,
             updated_at=now, expires_at=now + timedelta(days=self.settings.issuance.draft_ttl_days),
             **fields,  # type: ignore[arg-type]
         )
@@ -92,6 +92,8 @@ class Issuance:
                 submitted = self.repo.get_invoice(draft.submitted_as)
                 if submitted is not None:
                     return submitted
+            if draft.expires_at <= self.clock():
+                raise InvalidTransition("draft_expired", id=draft.id)
             data = build_invoice_data(draft)
             errors = [i for i in validate_invoice_data(data, self.settings) if i.is_error]
             if errors:
@@ -105,11 +107,12 @@ class Issuance:
             return invoice
 
     def _needs_review(self, actor: Actor) -> bool:
-        if actor.role == "customer":
-            return True
+        """Finance issues its own requests; an employee's per settings; anyone else's always."""
+        if actor.role in ("finance", "admin"):
+            return False
         if actor.role == "employee":
             return self.settings.issuance.employee_requires_review
-        return False
+        return True
 
     def _new_request(
         self, draft: Draft, data: InvoiceData, request_key: str, actor: Actor
@@ -205,11 +208,11 @@ class Issuance:
             raise InvalidTransition(status=invoice.status.value, action="reissue", id=invoice.id)
         data = invoice.data
         return self.new_draft(
-            actor, invoice_type=data.invoice_type, buyer_kind=data.buyer.kind,
+            actor, owner=invoice.requester, invoice_type=data.invoice_type, buyer_kind=data.buyer.kind,
             buyer_name=data.buyer.name, buyer_tax_id=data.buyer.tax_id,
             buyer_address_phone=data.buyer.address_phone,
             buyer_bank_account=data.buyer.bank_account, prices_include_tax=data.prices_include_tax,
-            lines=data.lines, remark=data.remark,
+            lines=data.lines, remark=data.remark_note,
             remark_parts={**data.remark_parts, "_reissue_of": invoice.id},
             delivery=data.delivery,
         )

@@ -84,6 +84,10 @@ INVOICE_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "红字发票信息表编号应为 8–24 位数字，请核对后重新输入。",
         "en": "The red-letter information form number is 8–24 digits; please check it.",
     },
+    "draft_expired": {
+        "zh": "草稿 {id} 已过期，请重新填写发票申请。",
+        "en": "Draft {id} has expired; please fill in the request again.",
+    },
     "void_window_closed": {
         "zh": "发票 {id} 已超过作废期限（仅限开具当月且 24 小时内），请改开红字发票。",
         "en": "Invoice {id} can no longer be voided (only in the month of issue and within 24 hours); issue a red-letter invoice instead.",

@@ -85,7 +85,8 @@ class InvoiceData(BaseModel):
     buyer: Buyer
     lines: list[Line]
     prices_include_tax: bool = False
-    remark: str = ""
+    remark: str = ""  # as printed: the business parts, then the free text
+    remark_note: str = ""  # the free text alone (what a reissue starts from)
     remark_parts: dict[str, str] = Field(default_factory=dict)
     delivery: Delivery = Field(default_factory=Delivery)
 

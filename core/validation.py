@@ -43,6 +43,7 @@ def build_invoice_data(draft: Draft) -> InvoiceData:
                     bank_account=draft.buyer_bank_account or ""),
         lines=draft.lines, prices_include_tax=bool(draft.prices_include_tax),
         remark=compose_remark(draft.remark or "", draft.remark_parts),
+        remark_note=draft.remark or "",
         remark_parts={k: v for k, v in draft.remark_parts.items() if not k.startswith("_")},
         delivery=draft.delivery or Delivery(),
     )

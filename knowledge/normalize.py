@@ -94,6 +94,13 @@ def _punctuation_table() -> dict[int, str]:
     return table
 
 
+@cache
+def _traditional_chars() -> frozenset[str]:
+    """Characters zhconv would change on the way to simplified (so most texts skip it)."""
+    table = zhconv.zhconv.getdict("zh-cn")
+    return frozenset(char for key in table for char in key if char not in table.get(key, ""))
+
+
 def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
 
@@ -101,10 +108,9 @@ def has_cjk(text: str) -> bool:
 def clean(text: str) -> str:
     """Width, case, traditional script, thousands separators and punctuation folded."""
     text = unicodedata.normalize("NFKC", text).lower()
-    if has_cjk(text):
+    text = _THOUSANDS.sub("", text).translate(_punctuation_table())
+    if not _traditional_chars().isdisjoint(text):
         text = zhconv.convert(text, "zh-cn")
-    text = _THOUSANDS.sub("", text)
-    text = text.translate(_punctuation_table())
     text = _STRAY_DOT.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -160,11 +166,11 @@ def _strip_tones(reading: str) -> str:
 
 
 @cache
-def char_pinyin() -> dict[str, str]:
-    """Each Chinese character -> its first toneless reading (pypinyin's table, loaded lazily)."""
+def char_pinyin() -> dict[int, str]:
+    """Each Chinese character's code -> its first toneless reading (a str.translate table)."""
     from pypinyin.pinyin_dict import pinyin_dict  # large table: import on first use only
 
-    return {chr(code): _strip_tones(readings.split(",")[0]) for code, readings in pinyin_dict.items()}
+    return {code: _strip_tones(readings.split(",")[0]) for code, readings in pinyin_dict.items()}
 
 
 @cache
@@ -178,8 +184,7 @@ def pinyin_syllables() -> frozenset[str]:
 
 def pinyin_key(text: str) -> str:
     """Toneless pinyin of a Chinese string, one reading a character ("发票" -> "fapiao")."""
-    table = char_pinyin()
-    return "".join(table.get(char, char) for char in text)
+    return text.translate(char_pinyin())
 
 
 def split_pinyin(word: str) -> list[str] | None:

@@ -37,8 +37,8 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 class Thresholds:
     """Where confident ends and unsure begins (chosen on the tuning half of faq-dev)."""
 
-    answer: float = 0.28  # the best entry's score needed to answer
-    margin: float = 0.08  # ... and its lead over the next entry; closer -> "did you mean"
+    answer: float = 0.31  # the best entry's score needed to answer
+    margin: float = 0.12  # ... and its lead over the next entry; closer -> "did you mean"
     clarify: float = 0.20  # below this nothing is offered but a ticket or a human
     suggest: float = 0.20  # floor for an entry to be offered as "did you mean"
 
@@ -133,6 +133,8 @@ _FILLER_PATTERN = _words_pattern(_CHITCHAT_FILLER)
 
 def chitchat_kind(question: str) -> str | None:
     """"greeting", "thanks" or "bye" when the message is only small talk, else None."""
+    if len(question) > 40:
+        return None
     rest = clean(question)
     found = None
     for kind, pattern in _CHITCHAT_PATTERNS.items():
@@ -190,7 +192,9 @@ class KnowledgeBase:
         return self._matcher
 
     def entry(self, entry_id: str) -> Entry | None:
-        return next((e for e in self.entries if e.id == entry_id), None)
+        matcher = self.matcher
+        index = matcher.ids.get(entry_id)
+        return None if index is None else matcher.entries[index]
 
     def _files_signature(self) -> tuple[tuple[str, int, int], ...]:
         stats = []
@@ -259,12 +263,11 @@ class KnowledgeBase:
         if decision == "answer":
             entry = matcher.entries[candidates[0].index]
             others = [c for c in candidates[1:] if c.score >= floor][:top]
-            known = {e.id for e in matcher.entries}
             return AskResult(
                 answered=True, entry_id=entry.id, score=score,
                 answer=fill_placeholders(entry.answer.text(lang), values),
                 suggestions=[_suggestion(matcher, c, lang) for c in others],
-                decision="answer", related=[r for r in entry.related if r in known],
+                decision="answer", related=[r for r in entry.related if r in matcher.ids],
             )
         offered = [_suggestion(matcher, c, lang) for c in candidates[:top] if c.score >= floor]
         if decision == "clarify" and offered:

@@ -7,6 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,11 @@ from core.models import AuditEntry, Draft, Invoice, Status
 from core.storage.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+def _utc(moment: datetime) -> str:
+    """Index columns hold UTC text, so ORDER BY on them is chronological."""
+    return moment.astimezone(UTC).isoformat()
 
 
 def open_repository(path: str | Path) -> SqliteRepository:
@@ -62,12 +68,20 @@ class SqliteRepository:
             try:
                 yield
             except BaseException:
-                self.db.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             else:
-                self.db.conn.execute("COMMIT")
+                try:
+                    self.db.conn.execute("COMMIT")
+                except BaseException:
+                    self._rollback()  # never leave the connection stuck in a transaction
+                    raise
             finally:
                 self._depth = 0
+
+    def _rollback(self) -> None:
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("ROLLBACK")
 
     def _migrate(self) -> None:
         with self.transaction():
@@ -81,16 +95,18 @@ class SqliteRepository:
 
     @property
     def schema_version(self) -> int:
-        return int(self.db.execute("SELECT max(version) FROM schema_version").fetchone()[0])
+        return int(self._one("SELECT max(version) FROM schema_version"))
 
     # -- drafts --------------------------------------------------------------------------
     def save_draft(self, draft: Draft) -> None:
-        with self._lock:
-            self.db.table("drafts").upsert(
-                {"id": draft.id, "owner": draft.owner, "updated_at": draft.updated_at.isoformat(),
-                 "expires_at": draft.expires_at.isoformat(), "body": draft.model_dump_json()},
-                pk="id",
-            )
+        self._write(
+            "INSERT INTO drafts(id, owner, updated_at, expires_at, body) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, "
+            "updated_at = excluded.updated_at, expires_at = excluded.expires_at, "
+            "body = excluded.body",
+            draft.id, draft.owner, _utc(draft.updated_at), _utc(draft.expires_at),
+            draft.model_dump_json(),
+        )
 
     def get_draft(self, draft_id: str) -> Draft | None:
         row = self._one("SELECT body FROM drafts WHERE id = ?", draft_id)
@@ -109,22 +125,27 @@ class SqliteRepository:
             self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
 
     # -- invoices ------------------------------------------------------------------------
-    def _invoice_row(self, invoice: Invoice) -> dict[str, Any]:
-        return {
-            "id": invoice.id, "request_key": invoice.request_key, "number": invoice.number,
-            "status": invoice.status.value, "requester": invoice.requester, "kind": invoice.kind,
-            "original_id": invoice.original_id, "created_at": invoice.created_at.isoformat(),
-            "issued_at": invoice.issued_at.isoformat() if invoice.issued_at else None,
-            "body": invoice.model_dump_json(),
-        }
+    def _invoice_values(self, invoice: Invoice) -> tuple[Any, ...]:
+        return (
+            invoice.request_key, invoice.number, invoice.status.value, invoice.requester,
+            invoice.kind, invoice.original_id, _utc(invoice.created_at),
+            _utc(invoice.issued_at) if invoice.issued_at else None, invoice.model_dump_json(),
+            invoice.id,
+        )
 
     def add_invoice(self, invoice: Invoice) -> None:
-        with self._lock:
-            self.db.table("invoices").insert(self._invoice_row(invoice))
+        self._write(
+            "INSERT INTO invoices(request_key, number, status, requester, kind, original_id, "
+            "created_at, issued_at, body, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            *self._invoice_values(invoice),
+        )
 
     def update_invoice(self, invoice: Invoice) -> None:
-        with self._lock:
-            self.db.table("invoices").update(invoice.id, self._invoice_row(invoice))
+        self._write(
+            "UPDATE invoices SET request_key = ?, number = ?, status = ?, requester = ?, "
+            "kind = ?, original_id = ?, created_at = ?, issued_at = ?, body = ? WHERE id = ?",
+            *self._invoice_values(invoice),
+        )
 
     def get_invoice(self, invoice_id: str) -> Invoice | None:
         return self._invoice("SELECT body FROM invoices WHERE id = ?", invoice_id)
@@ -161,18 +182,19 @@ class SqliteRepository:
 
     # -- audit ---------------------------------------------------------------------------
     def add_audit(self, entry: AuditEntry) -> None:
-        with self._lock:
-            self.db.table("audit").insert(
-                {"entity": entry.entity, "entity_id": entry.entity_id, "action": entry.action,
-                 "actor": entry.actor, "platform": entry.platform, "at": entry.at.isoformat(),
-                 "changes": json.dumps(entry.changes, ensure_ascii=False, default=str)}
-            )
+        self._write(
+            "INSERT INTO audit(entity, entity_id, action, actor, platform, at, changes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            entry.entity, entry.entity_id, entry.action, entry.actor, entry.platform,
+            entry.at.isoformat(), json.dumps(entry.changes, ensure_ascii=False, default=str),
+        )
 
     def audit_of(self, entity: str, entity_id: str) -> list[AuditEntry]:
-        rows = self.db.execute(
-            "SELECT entity, entity_id, action, actor, platform, at, changes FROM audit "
-            "WHERE entity = ? AND entity_id = ? ORDER BY id", [entity, entity_id],
-        ).fetchall()
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT entity, entity_id, action, actor, platform, at, changes FROM audit "
+                "WHERE entity = ? AND entity_id = ? ORDER BY id", [entity, entity_id],
+            ).fetchall()
         return [
             AuditEntry(entity=r[0], entity_id=r[1], action=r[2], actor=r[3], platform=r[4],
                        at=r[5], changes=json.loads(r[6]))
@@ -197,10 +219,17 @@ class SqliteRepository:
             self.db.execute("DELETE FROM docs WHERE kind = ? AND key = ?", [kind, key])
 
     def docs(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        for key, body in self.db.execute("SELECT key, body FROM docs WHERE kind = ?", [kind]):
+        with self._lock:
+            rows = self.db.execute("SELECT key, body FROM docs WHERE kind = ?", [kind]).fetchall()
+        for key, body in rows:
             yield key, json.loads(body)
 
     # -- helpers -------------------------------------------------------------------------
+    def _write(self, sql: str, *params: Any) -> None:
+        """One statement on the connection (plain SQL: the hot path needs no introspection)."""
+        with self._lock:
+            self.db.conn.execute(sql, params)
+
     def _one(self, sql: str, *params: Any) -> Any:
         with self._lock:
             row = self.db.execute(sql, list(params)).fetchone()

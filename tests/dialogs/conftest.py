@@ -7,6 +7,8 @@ runs another sub-command (`invoices list --json`, ...) on the same database.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import queue
@@ -14,11 +16,13 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bot.handlers.messages import BOT_MESSAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-03-02T10:00:00+08:00"  # a Monday, 10:00 Beijing time
@@ -28,6 +32,14 @@ START_TIMEOUT = 30.0
 INVOICE_STEPS = ("invoice_type", "buyer_kind", "buyer_name", "buyer_tax_id",
                  "buyer_address_phone", "buyer_bank_account", "items", "remark", "delivery",
                  "confirm")
+
+# The resume offer answers with step "resume", which interfaces.md does not list: tolerated here
+# so that other scenarios can pass through it; test_navigation pins it as a known bug.
+UNLISTED_INVOICE_STEPS = ("resume",)
+
+# The start of the engine's catch-all reply ("something went wrong ... error {ref}").
+INTERNAL_ERROR_MARKERS = tuple(text.split("{")[0]
+                               for text in BOT_MESSAGES["internal_error"].values())
 
 FINANCE = "console:fin"
 CUSTOMER = "console:alice"
@@ -102,13 +114,15 @@ def check_protocol(turn: Turn) -> None:
     assert set(raw) >= {"replies", "flow", "step", "errors", "refs"}, raw
     assert raw["flow"] in (None, "invoice", "ticket", "review"), raw
     if raw["flow"] == "invoice":
-        assert raw["step"] in (*INVOICE_STEPS, "resume"), raw
+        assert raw["step"] in (*INVOICE_STEPS, *UNLISTED_INVOICE_STEPS), raw
     if raw["flow"] is None:
         assert raw["step"] is None, raw
     for error in turn.errors:
         assert error["code"] and error["message"], error
+        assert error["message"] != error["code"], f"no message for the code: {error}"
         assert error["code"] != "internal_error", error
     assert "Traceback" not in turn.text
+    assert not any(marker in turn.text for marker in INTERNAL_ERROR_MARKERS), raw
     for reply in turn.replies:
         assert isinstance(reply["text"], str)
         assert all(c["id"] and c["label"] for c in reply.get("choices", [])), reply
@@ -208,50 +222,139 @@ class Chat:
         return "".join(s for s in self.stderr if s)
 
 
-@pytest.fixture
-def workdir(tmp_path: Path) -> Path:
-    write_config(tmp_path)
-    return tmp_path
+class Spares:
+    """Boots the next scenario's bot while the current one runs.
+
+    A bot process spends ~2 s indexing the knowledge base before its first reply; booting the
+    next test's process in the background (with the arguments of its `bot_args` mark) keeps
+    the whole folder well under its time budget.
+    """
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self.factory = factory
+        self.ready: tuple[tuple[str, ...], Path, Chat] | None = None
+        self.next_item: pytest.Item | None = None
+
+    def take(self, args: tuple[str, ...]) -> tuple[Path, Chat]:
+        slot, self.ready = self.ready, None
+        if slot is None or slot[0] != args:
+            if slot is not None:
+                slot[2].close()
+            slot = (args, *self._boot(args))
+        following = self.next_item
+        if following is not None and "booted" in getattr(following, "fixturenames", ()):
+            wanted = bot_args(following)
+            self.ready = (wanted, *self._boot(wanted))
+        return slot[1], slot[2]
+
+    def _boot(self, args: tuple[str, ...]) -> tuple[Path, Chat]:
+        folder = self.factory.mktemp("dialog")
+        write_config(folder)
+        return folder, Chat(folder, *args)
+
+    def close(self) -> None:
+        if self.ready is not None:
+            self.ready[2].close()
+            self.ready = None
+
+
+def bot_args(item: pytest.Item) -> tuple[str, ...]:
+    mark = item.get_closest_marker("bot_args")
+    return tuple(mark.args) if mark else ()
+
+
+_SPARES: list[Spares] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "bot_args(*args): extra `sifbot chat` arguments of the "
+                                       "scenario's first bot process")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    for spares in _SPARES:
+        spares.next_item = nextitem
+
+
+@pytest.fixture(scope="session")
+def spares(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spares]:
+    pool = Spares(tmp_path_factory)
+    _SPARES.append(pool)
+    yield pool
+    _SPARES.remove(pool)
+    pool.close()
 
 
 @pytest.fixture
-def chat(workdir: Path) -> Iterator[Callable[..., Chat]]:
-    """`chat("--user", "alice")` starts a bot process on this test's database."""
+def booted(spares: Spares, request: pytest.FixtureRequest) -> tuple[Path, Chat]:
+    return spares.take(bot_args(request.node))
+
+
+@pytest.fixture
+def workdir(booted: tuple[Path, Chat]) -> Path:
+    """This scenario's folder: sifbot.toml (roles: console:fin is finance), the db, the files."""
+    return booted[0]
+
+
+@pytest.fixture
+def chat(booted: tuple[Path, Chat]) -> Iterator[Callable[..., Chat]]:
+    """`chat()` gives this scenario's bot (started with the test's `bot_args` mark);
+    `chat("--lang", "en")` or a second call starts another process on the same database."""
+    folder, first = booted
     started: list[Chat] = []
+    spare: list[Chat] = [first]
 
     def start(*args: str, now: str = NOW) -> Chat:
-        bot = Chat(workdir, *args, now=now)
+        if spare and not args and now == NOW:
+            bot = spare.pop()
+        else:
+            bot = Chat(folder, *args, now=now)
         started.append(bot)
         return bot
 
     yield start
+    for bot in spare:
+        bot.close()
     for bot in started:
         killed = bot.proc.returncode is not None and bot.proc.returncode < 0
         code = bot.close()
-        if not killed:
-            assert code == 0, f"the bot exited with {code}: {bot.stderr_text[-2000:]}"
-            assert "Traceback" not in bot.stderr_text, bot.stderr_text[-4000:]
+        if killed:
+            continue
+        assert code == 0, f"the bot exited with {code}: {bot.stderr_text[-2000:]}"
+        assert "turn failed" not in bot.stderr_text, bot.stderr_text[-4000:]
+
+
+def run_sifbot(folder: Path, *args: str) -> tuple[int, str, str]:
+    """`sifbot ARGS --db folder/sifbot.db --config folder/sifbot.toml`, in this process."""
+    from bot.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = [*args, "--db", str(folder / "sifbot.db"), "--config", str(folder / "sifbot.toml")]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
-def sifbot(workdir: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run another `sifbot` sub-command on the same database and settings."""
-    def run(*args: str, now: str = NOW) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "bot.cli", *args, "--db", str(workdir / "sifbot.db")]
-        return subprocess.run(command, cwd=workdir, env=bot_env(workdir, now), text=True,
-                              encoding="utf-8", capture_output=True, timeout=60)
-    return run
-
-
-@pytest.fixture
-def records(sifbot: Callable[..., subprocess.CompletedProcess[str]]) -> Callable[..., list[dict[str, Any]]]:
+def records(workdir: Path) -> Callable[..., list[dict[str, Any]]]:
     """`records(drafts=True)`: what `sifbot invoices list --json [--drafts]` prints."""
     def listing(drafts: bool = False) -> list[dict[str, Any]]:
-        args = ["invoices", "list", "--json", *(["--drafts"] if drafts else [])]
-        done = sifbot(*args)
-        assert done.returncode == 0, done.stderr
-        return list(json.loads(done.stdout))
+        code, out, err = run_sifbot(workdir, "invoices", "list", "--json",
+                                    *(["--drafts"] if drafts else []))
+        assert code == 0, err
+        return list(json.loads(out))
     return listing
+
+
+@pytest.fixture
+def show_invoice(workdir: Path) -> Callable[[str], dict[str, Any]]:
+    """What `sifbot invoices show ID --json` prints."""
+    def show(ref: str) -> dict[str, Any]:
+        code, out, err = run_sifbot(workdir, "invoices", "show", ref, "--json")
+        assert code == 0, err
+        return dict(json.loads(out))
+    return show
 
 
 # -- scripted parts of the invoice form ---------------------------------------------------------

@@ -1,0 +1,166 @@
+"""`sifbot ask` and `sifbot kb ...` as a user runs them, plus hot reload and the question log."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from knowledge.questions_log import SqliteQuestionLog
+from knowledge.service import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parents[2]
+
+KB_TEXT = """\
+- id: password-reset
+  questions:
+    - 忘记密码怎么办？
+    - 密码忘了咋重置
+    - 登录密码找回
+    - I forgot my password
+    - How do I reset my password?
+  answer:
+    zh: 在登录页点“忘记密码”，用绑定的手机号或邮箱重置；也可以写信到 {support_email}。
+    en: Click 'Forgot password' on the login page and reset it by phone or e-mail, or write to {support_email}.
+  related: [support-hours]
+- id: support-hours
+  questions:
+    - 人工客服几点上班？
+    - 在线客服工作时间
+    - 客服 时间
+    - When is support open?
+  answer:
+    zh: 在线客服每天 9:00-22:00。
+    en: Online support is open 9:00-22:00 every day.
+- id: special-invoice
+  questions:
+    - 专票怎么开？
+    - 增值税专用发票开具流程
+    - 开专票要啥资料
+    - How do I issue a special VAT invoice?
+  answer:
+    zh: 开专票需填写购买方名称、税号、地址电话、开户行及账号。
+    en: A special VAT invoice needs the buyer's name, tax ID, address, phone and bank account.
+"""
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "faq"
+    folder.mkdir()
+    (folder / "01-basics.yaml").write_text(KB_TEXT, encoding="utf-8")
+    return folder
+
+
+def sifbot(*args: str, stdin: str | None = None, db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "SIFBOT_DB"}
+    if db is not None:
+        env["SIFBOT_DB"] = str(db)
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, text=True,
+                          capture_output=True, cwd=ROOT, env=env, timeout=120)
+
+
+def test_ask_json_has_the_contract_shape_and_fills_placeholders(kb_dir: Path, tmp_path: Path) -> None:
+    done = sifbot("ask", "密码忘了怎么重置", "--json", "--kb", str(kb_dir), db=tmp_path / "a.db")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert set(result) == {"answered", "entry_id", "score", "answer", "suggestions",
+                           "decision", "related"}
+    assert (result["answered"], result["entry_id"], result["decision"]) == (
+        True, "password-reset", "answer")
+    assert 0 < result["score"] <= 1
+    assert "客服邮箱尚未配置" in result["answer"]
+    assert result["related"] == ["support-hours"]
+
+
+def test_ask_from_stdin_prints_one_json_a_line_and_logs_the_unanswered(
+    kb_dir: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "b.db"
+    lines = "How do I reset my password?\n你好\n\n北京明天会下雨吗\n北京明天会下雨吗？\n"
+    done = sifbot("ask", "-", "--json", "--kb", str(kb_dir), stdin=lines, db=db)
+    assert done.returncode == 0, done.stderr
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["decision"] for r in results] == ["answer", "chitchat", "decline", "decline"]
+    assert results[0]["answer"].startswith("Click")  # English question, English answer
+    assert "09:00" in results[2]["answer"] and not results[2]["answered"]
+    gaps = sifbot("kb", "gaps", "--json", db=db)
+    assert gaps.returncode == 0, gaps.stderr
+    [gap] = json.loads(gaps.stdout)
+    assert (gap["count"], gap["example"]) == (2, "北京明天会下雨吗？")
+
+
+def test_ask_prints_plain_text_without_json(kb_dir: Path, tmp_path: Path) -> None:
+    done = sifbot("ask", "专票怎么开", "--kb", str(kb_dir), db=tmp_path / "c.db")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("开专票需填写")
+
+
+def test_kb_check_exits_1_and_lists_the_problems(kb_dir: Path) -> None:
+    broken = KB_TEXT.replace("related: [support-hours]", "related: [support-hourz]")
+    (kb_dir / "01-basics.yaml").write_text(broken, encoding="utf-8")
+    done = sifbot("kb", "check", "--kb", str(kb_dir))
+    assert done.returncode == 1
+    assert "support-hourz" in done.stdout and "related_missing" in done.stdout
+
+
+def test_kb_check_exits_0_on_a_clean_knowledge_base(kb_dir: Path) -> None:
+    done = sifbot("kb", "check", "--kb", str(kb_dir))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_feedback_is_recorded_and_an_unknown_entry_refused(kb_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "d.db"
+    assert sifbot("kb", "feedback", "support-hours", "helpful", "--kb", str(kb_dir),
+                  db=db).returncode == 0
+    unknown = sifbot("kb", "feedback", "no-such-entry", "helpful", "--kb", str(kb_dir), db=db)
+    assert unknown.returncode == 2 and "no-such-entry" in unknown.stderr
+    assert SqliteQuestionLog(db).feedback_counts() == {"support-hours": (1, 0)}
+
+
+def test_a_bad_top_is_a_usage_error(kb_dir: Path) -> None:
+    done = sifbot("ask", "专票", "--top", "-2", "--kb", str(kb_dir))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_an_edited_file_is_picked_up_and_a_broken_edit_keeps_the_last_good(
+    kb_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock()
+    kb = KnowledgeBase(kb_dir, clock=clock)
+    path = kb_dir / "01-basics.yaml"
+    path.write_text(KB_TEXT.replace("每天 9:00-22:00", "每天 8:00-20:00"), encoding="utf-8")
+    os.utime(path, ns=(1, 10**18))
+    assert "9:00-22:00" in kb.ask("在线客服工作时间").answer  # checked at most once a second
+    clock.now += 1.5
+    assert "8:00-20:00" in kb.ask("在线客服工作时间").answer
+    path.write_text("- id: broken\n  questions: [x]\n", encoding="utf-8")
+    os.utime(path, ns=(1, 2 * 10**18))
+    clock.now += 1.5
+    with caplog.at_level(logging.WARNING, logger="knowledge.service"):
+        assert "8:00-20:00" in kb.ask("在线客服工作时间").answer
+    assert "01-basics.yaml: broken" in caplog.text
+
+
+def test_unanswered_questions_are_logged_through_the_service(kb_dir: Path, tmp_path: Path) -> None:
+    log = SqliteQuestionLog(tmp_path / "e.db")
+    at = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    kb = KnowledgeBase(kb_dir, log=log, now=lambda: at)
+    for question in ("北京天气怎么样", "北京天气怎么样？", "专票怎么开", "谢谢"):
+        kb.ask(question)
+    [gap] = log.gaps(10)
+    assert (gap.count, gap.last_asked) == (2, at.isoformat())

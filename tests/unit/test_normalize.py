@@ -1,0 +1,100 @@
+"""Normalisation: one canonical text for the many ways people type the same question."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.normalize import (
+    clean,
+    detect_lang,
+    looks_like_pinyin,
+    normalize,
+    pinyin_key,
+    split_pinyin,
+)
+
+
+def test_full_width_letters_and_digits_become_half_width_lower_case() -> None:
+    assert clean("ＰＤＦ版 １８位") == "pdf版 18位"
+
+
+def test_traditional_characters_become_simplified() -> None:
+    assert clean("發票專用章蓋得不清楚") == "发票专用章盖得不清楚"
+
+
+def test_punctuation_becomes_space_but_decimals_and_percent_stay() -> None:
+    assert clean("税率13%，误差0.01元！") == "税率13% 误差0.01元"
+
+
+def test_thousands_separators_are_dropped_from_numbers() -> None:
+    assert clean("金额12,800元") == "金额12800元"
+
+
+def test_filler_words_and_final_particles_are_dropped() -> None:
+    assert normalize("请问一下发票丢了怎么办啊？") == "发票丢了"
+    assert normalize("能报销吗") == "能报销"
+
+
+def test_a_particle_inside_a_word_stays() -> None:
+    assert "哈尔滨" in normalize("哈尔滨的发票")
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("增值税专用发票", "专票"),
+        ("纳税人识别号", "税号"),
+        ("统一社会信用代码", "税号"),
+        ("购买方名称", "抬头"),
+        ("红冲", "红字"),
+        ("报账", "报销"),
+        ("撤销", "作废"),
+    ],
+)
+def test_synonyms_map_onto_one_canonical_term(variant: str, canonical: str) -> None:
+    assert normalize(f"{variant}怎么处理") == f"{canonical}怎么处理"
+
+
+def test_a_canonical_term_is_not_re_read_as_a_shorter_synonym() -> None:
+    assert normalize("购买方地址") == "购买方地址"
+
+
+def test_english_terms_map_to_chinese_even_inside_chinese_text() -> None:
+    assert normalize("电子发票要去哪个module里下载") == "电子发票要去哪个 模块 里下载"
+    assert "专票" in normalize("How do I get a special VAT invoice?")
+
+
+def test_plural_english_terms_map_too() -> None:
+    assert normalize("invoices") == "发票"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("专票怎么开", "zh"),
+        ("Sif开票form里有哪些选项", "zh"),
+        ("How do I reset my password?", "en"),
+        ("fapiao zenme kai", "zh"),
+        ("12345", "zh"),
+    ],
+)
+def test_the_language_follows_the_text(text: str, lang: str) -> None:
+    assert detect_lang(text, default="zh") == lang
+
+
+def test_pinyin_text_keeps_the_default_language() -> None:
+    assert detect_lang("fapiao zenme kai", default="en") == "en"
+
+
+def test_pinyin_words_split_into_syllables() -> None:
+    assert split_pinyin("zenmekai") == ["zen", "me", "kai"]
+    assert split_pinyin("hello") is None
+
+
+def test_english_words_are_not_taken_for_pinyin() -> None:
+    assert not looks_like_pinyin(["hello", "invoice"])
+    assert looks_like_pinyin(["fapiao", "zenme", "kai"])
+
+
+def test_pinyin_key_is_toneless() -> None:
+    assert pinyin_key("发票明细") == "fapiaomingxi"
