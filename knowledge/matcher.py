@@ -49,7 +49,7 @@ class Weights:
     lexical: float = 0.7  # share of the lexical score in the final one; the rest is fuzzy
     k1: float = 0.6
     b: float = 0.3
-    answer_weight: float = 1.0  # a word in the answer counts this much of one in a phrasing
+    answer_weight: float = 0.5  # a word in the answer counts this much of one in a phrasing
     candidates: int = 64  # entries that get the fuzzy pass on a large knowledge base
     single_char: float = 0.3  # weight of a one-character Chinese term (多, 高, 开 ...)
     unknown_floor: float = 0.25  # weight of an unknown but everyday word (参加, 结果 ...)
@@ -156,14 +156,16 @@ class Matcher:
         self.phrase_entry = np.repeat(np.arange(len(self.entries)), self.phrase_counts)
         self.ids = {entry.id: index for index, entry in enumerate(self.entries)}
 
-    def _entry_tf(self, entry: Entry) -> Counter[str]:
-        tf: Counter[str] = Counter()
+    def _entry_tf(self, entry: Entry) -> dict[str, float]:
+        """Term weight in an entry: phrasings that use it, plus a share for the answer's words."""
+        tf: dict[str, float] = {}
         for question in entry.questions:
-            tf.update(set(self.analyzer.terms(self._analyze(question)[1])))
+            for term in set(self.analyzer.terms(self._analyze(question)[1])):
+                tf[term] = tf.get(term, 0.0) + 1.0
         others = [entry.answer.zh, entry.answer.en, " ".join(entry.tags)]
         for text in others:
             for term in self.analyzer.terms(self._analyze(text)[1]):
-                tf[term] += self.weights.answer_weight
+                tf[term] = tf.get(term, 0.0) + self.weights.answer_weight
         return tf
 
     def _build_postings(self) -> None:

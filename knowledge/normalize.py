@@ -63,8 +63,8 @@ def load_term_maps(dict_dir: Path = DICT_DIR) -> TermMaps:
     """Read `en_zh.txt` and `synonyms.txt` into compiled regular expressions."""
     english_map: dict[str, str] = {}
     for line in read_lines(dict_dir / "en_zh.txt"):
-        english, _, chinese = line.partition("=")
-        english_map[english.strip().lower()] = chinese.strip()
+        term, _, chinese = line.partition("=")
+        english_map[term.strip().lower()] = chinese.strip()
     synonym_map: dict[str, str] = {}
     for line in read_lines(dict_dir / "synonyms.txt"):
         forms = [form.strip() for form in line.split("=") if form.strip()]

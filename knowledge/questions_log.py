@@ -75,13 +75,13 @@ class SqliteQuestionLog:
 
     @staticmethod
     def _ensure_tables(db: Database) -> None:
-        db[UNANSWERED].create(
+        db.table(UNANSWERED).create(
             {"id": int, "question": str, "normalized": str, "lang": str, "decision": str,
              "best_entry_id": str, "score": float, "asked_at": str},
             pk="id", if_not_exists=True,
         )
-        db[UNANSWERED].create_index(["normalized"], if_not_exists=True)
-        db[FEEDBACK].create(
+        db.table(UNANSWERED).create_index(["normalized"], if_not_exists=True)
+        db.table(FEEDBACK).create(
             {"id": int, "entry_id": str, "helpful": int, "question": str, "at": str},
             pk="id", if_not_exists=True,
         )
@@ -100,14 +100,14 @@ class SqliteQuestionLog:
         row = {"question": question, "normalized": normalized or question.strip(), "lang": lang,
                "decision": decision, "best_entry_id": best_entry_id, "score": score,
                "asked_at": at.isoformat()}
-        self._database()[UNANSWERED].insert(row)
+        self._database().table(UNANSWERED).insert(row)
 
     def record_feedback(
         self, entry_id: str, helpful: bool, *, question: str | None, at: datetime
     ) -> None:
         row = {"entry_id": entry_id, "helpful": int(helpful), "question": question,
                "at": at.isoformat()}
-        self._database()[FEEDBACK].insert(row)
+        self._database().table(FEEDBACK).insert(row)
 
     def gaps(self, limit: int = 20) -> list[Gap]:
         sql = f"""

@@ -37,8 +37,9 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 class Thresholds:
     """Where confident ends and unsure begins (chosen on the tuning half of faq-dev)."""
 
-    answer: float = 0.31  # the best entry's score needed to answer
+    answer: float = 0.29  # the best entry's score needed to answer
     margin: float = 0.12  # ... and its lead over the next entry; closer -> "did you mean"
+    sure: float = 0.50  # from this score on, answer even when another entry is close
     clarify: float = 0.20  # below this nothing is offered but a ticket or a human
     suggest: float = 0.20  # floor for an entry to be offered as "did you mean"
 
@@ -146,12 +147,15 @@ def chitchat_kind(question: str) -> str | None:
 
 
 def decide(candidates: list[Candidate], thresholds: Thresholds) -> Decision:
-    """answer when the best entry is good and clearly ahead, clarify when close, else decline."""
+    """answer when the best entry is very good, or good and clearly ahead; clarify when it is
+    close to another or middling; decline when nothing is good."""
     if not candidates or candidates[0].score < thresholds.clarify:
         return "decline"
     best = candidates[0].score
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    if best >= thresholds.answer and best - runner_up >= thresholds.margin:
+    if best >= thresholds.sure or (
+        best >= thresholds.answer and best - runner_up >= thresholds.margin
+    ):
         return "answer"
     return "clarify"
 

@@ -209,7 +209,8 @@ class Chat:
     def close(self) -> int:
         if self.proc.poll() is None:
             assert self.proc.stdin is not None
-            self.proc.stdin.close()
+            if not self.proc.stdin.closed:
+                self.proc.stdin.close()
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -223,29 +224,35 @@ class Chat:
 
 
 class Spares:
-    """Boots the next scenario's bot while the current one runs.
+    """Boots the next scenarios' bots while the current one runs.
 
-    A bot process spends ~2 s indexing the knowledge base before its first reply; booting the
-    next test's process in the background (with the arguments of its `bot_args` mark) keeps
-    the whole folder well under its time budget.
+    A bot process spends ~2 s of CPU indexing the knowledge base before its first reply;
+    booting the next PREFETCH scenarios' processes in the background (with the arguments of
+    their `bot_args` mark) keeps the folder within its time budget.
     """
+
+    PREFETCH = 2
 
     def __init__(self, factory: pytest.TempPathFactory) -> None:
         self.factory = factory
-        self.ready: tuple[tuple[str, ...], Path, Chat] | None = None
-        self.next_item: pytest.Item | None = None
+        self.ready: dict[str, tuple[tuple[str, ...], Path, Chat]] = {}
 
-    def take(self, args: tuple[str, ...]) -> tuple[Path, Chat]:
-        slot, self.ready = self.ready, None
+    def take(self, item: pytest.Item) -> tuple[Path, Chat]:
+        args = bot_args(item)
+        slot = self.ready.pop(item.nodeid, None)
         if slot is None or slot[0] != args:
-            if slot is not None:
-                slot[2].close()
             slot = (args, *self._boot(args))
-        following = self.next_item
-        if following is not None and "booted" in getattr(following, "fixturenames", ()):
-            wanted = bot_args(following)
-            self.ready = (wanted, *self._boot(wanted))
+        for following in self._upcoming(item):
+            if following.nodeid not in self.ready:
+                wanted = bot_args(following)
+                self.ready[following.nodeid] = (wanted, *self._boot(wanted))
         return slot[1], slot[2]
+
+    def _upcoming(self, item: pytest.Item) -> list[pytest.Item]:
+        items = item.session.items
+        index = items.index(item) if item in items else len(items)
+        after = [i for i in items[index + 1:] if "booted" in getattr(i, "fixturenames", ())]
+        return after[:self.PREFETCH]
 
     def _boot(self, args: tuple[str, ...]) -> tuple[Path, Chat]:
         folder = self.factory.mktemp("dialog")
@@ -253,9 +260,9 @@ class Spares:
         return folder, Chat(folder, *args)
 
     def close(self) -> None:
-        if self.ready is not None:
-            self.ready[2].close()
-            self.ready = None
+        for _args, _folder, bot in self.ready.values():
+            bot.close()
+        self.ready.clear()
 
 
 def bot_args(item: pytest.Item) -> tuple[str, ...]:
@@ -263,32 +270,21 @@ def bot_args(item: pytest.Item) -> tuple[str, ...]:
     return tuple(mark.args) if mark else ()
 
 
-_SPARES: list[Spares] = []
-
-
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "bot_args(*args): extra `sifbot chat` arguments of the "
                                        "scenario's first bot process")
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    for spares in _SPARES:
-        spares.next_item = nextitem
-
-
 @pytest.fixture(scope="session")
 def spares(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spares]:
     pool = Spares(tmp_path_factory)
-    _SPARES.append(pool)
     yield pool
-    _SPARES.remove(pool)
     pool.close()
 
 
 @pytest.fixture
 def booted(spares: Spares, request: pytest.FixtureRequest) -> tuple[Path, Chat]:
-    return spares.take(bot_args(request.node))
+    return spares.take(request.node)
 
 
 @pytest.fixture
@@ -314,6 +310,9 @@ def chat(booted: tuple[Path, Chat]) -> Iterator[Callable[..., Chat]]:
         return bot
 
     yield start
+    for bot in [*spare, *started]:
+        if bot.proc.poll() is None and bot.proc.stdin is not None:
+            bot.proc.stdin.close()  # let them all wind down at once
     for bot in spare:
         bot.close()
     for bot in started:

@@ -33,6 +33,7 @@ class TextStep:
     accepts_free_text: bool = False  # hostile strings may be stored verbatim (a remark)
     takes_item_names: bool = False  # a lone word is the name of a new line (items)
     shows_current: bool = True  # the re-ask says "（当前：...）"
+    known_bugs: tuple[str, ...] = ()  # kinds pinned by an xfail test below instead
 
 
 STEPS = [
@@ -51,7 +52,7 @@ STEPS = [
              ("备" * 150, "1\n2\n3\n4\n5\n6"), accepts_free_text=True, shows_current=False),
     TextStep("delivery", "修改 交付方式", "finance@huawei.example.com",
              ("finance@@huawei", "finance@huawei", "财务 finance@huawei.com"),
-             shows_current=False),
+             shows_current=False, known_bugs=("emoji",)),
 ]
 
 
@@ -158,7 +159,8 @@ def test_bad_input_at_every_text_step_is_refused_and_the_draft_is_kept(
         for kind, text in HOSTILE.items():
             walk.try_refused(spec, kind, text)
         walk.try_refused(spec, "10000_chars", HUGE)
-        walk.try_refused(spec, "emoji", EMOJI + spec.valid if spec.step != "items" else EMOJI)
+        if "emoji" not in spec.known_bugs:
+            walk.try_refused(spec, "emoji", EMOJI + spec.valid if spec.step != "items" else EMOJI)
         if spec.step != "items":
             for kind, text in control_variants(spec.valid).items():
                 walk.try_cleaned(spec, kind, text)
@@ -264,6 +266,20 @@ def test_a_double_tapped_done_button_does_not_become_the_remark(chat: Callable[.
     assert again.step == "remark", again  # still asking for the remark, nothing stored
     preview = (bot.press("nav:skip"), bot.press("delivery:download"))[1]
     assert "备注" not in preview.text, preview
+
+
+@pytest.mark.xfail(strict=True, reason="bug: bot/handlers/flows/invoice_steps.py:17 EMAIL "
+                   "accepts any non-@ character in the local part, so '😀🧾finance@huawei.example.com' "
+                   "is taken as the delivery address (smtplib cannot send to it without SMTPUTF8) "
+                   "— fix: an ASCII local part, r\"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@...\"")
+def test_an_emoji_in_the_delivery_address_is_refused(chat: Callable[..., Chat]) -> None:
+    bot = chat()
+    preview = full_preview(bot)
+    assert preview.step == "confirm"
+    bot.say("修改 交付方式")
+    bot.press("delivery:email")
+    turn = bot.say("😀🧾finance@huawei.example.com")
+    assert turn.step == "delivery" and turn.codes == ["delivery_email_required"], turn
 
 
 def test_a_stale_button_outside_any_form_is_refused_politely(chat: Callable[..., Chat]) -> None:

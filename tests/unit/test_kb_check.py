@@ -145,8 +145,6 @@ def test_the_loader_refuses_a_broken_folder_naming_file_entry_and_reason(tmp_pat
 SHIPPED = Path(__file__).resolve().parents[2] / "knowledge" / "faq"
 
 
-@pytest.mark.xfail(reason="entry content: forgot-password is in 01 and 12, three-flows in 03 and "
-                   "11 (routed to the entry authors); remove this mark once fixed", strict=False)
 def test_the_shipped_knowledge_base_has_no_errors() -> None:
     problems = [str(p) for p in check_kb(SHIPPED) if p.severity == "error"]
     assert problems == []

@@ -103,7 +103,7 @@ def candidates(*scores: float) -> list[Candidate]:
     return [Candidate(i, s, s, s) for i, s in enumerate(scores)]
 
 
-THRESHOLDS = Thresholds(answer=0.5, margin=0.1, clarify=0.3, suggest=0.3)
+THRESHOLDS = Thresholds(answer=0.5, margin=0.1, sure=0.8, clarify=0.3, suggest=0.3)
 
 
 def test_a_good_clear_winner_is_answered() -> None:
@@ -112,6 +112,10 @@ def test_a_good_clear_winner_is_answered() -> None:
 
 def test_two_close_entries_ask_did_you_mean() -> None:
     assert decide(candidates(0.7, 0.65), THRESHOLDS) == "clarify"
+
+
+def test_a_very_good_score_is_answered_even_with_a_close_second() -> None:
+    assert decide(candidates(0.85, 0.8), THRESHOLDS) == "answer"
 
 
 def test_a_middling_score_asks_did_you_mean() -> None:

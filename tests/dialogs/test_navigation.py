@@ -1,0 +1,182 @@
+"""Moving around the form: back, edit a field from the preview, cancel, save and resume, help,
+and a question asked in the middle of the form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.dialogs.conftest import (
+    HUAWEI, INVOICE_STEPS, Chat, fill_special_buyer, one_line_to_delivery, special_to_preview,
+    start_special,
+)
+
+OTHER_TAX_ID = "9144030071526726XG"  # a second checksum-valid code
+
+
+def drafts_in(records: Callable[..., list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [r for r in records(drafts=True) if r["status"] == "draft"]
+
+
+def test_back_goes_to_the_previous_step_and_shows_what_was_entered(
+        chat: Callable[..., Chat]) -> None:
+    bot = chat()
+    first = bot.say("开发票")
+    at_first = bot.say("返回")
+    assert at_first.step == "invoice_type" and "第一步" in at_first.text
+    start = bot.press("invoice_type:special")
+    assert start.step == "buyer_name"
+    bot.say(HUAWEI["buyer_name"])
+    bot.say(HUAWEI["buyer_tax_id"])
+    back = bot.say("返回")
+    assert back.step == "buyer_tax_id" and f"（当前：{HUAWEI['buyer_tax_id']}）" in back.text
+    back = bot.press("nav:back")
+    assert back.step == "buyer_name" and f"（当前：{HUAWEI['buyer_name']}）" in back.text
+    back = bot.say("back")
+    assert back.step == "invoice_type"  # buyer_kind does not apply to a special invoice
+    assert first.refs["draft_id"] == back.refs["draft_id"]
+    assert bot.press("invoice_type:special").step == "buyer_name"
+    kept = bot.say("帮助")
+    assert kept.step == "buyer_name" and f"（当前：{HUAWEI['buyer_name']}）" in kept.text
+
+
+def test_editing_the_tax_id_from_the_preview_comes_back_to_the_preview(
+        chat: Callable[..., Chat]) -> None:
+    bot = chat()
+    preview = special_to_preview(bot)
+    draft_id = preview.refs["draft_id"]
+    editing = bot.say("修改 税号")
+    assert editing.step == "buyer_tax_id"
+    assert f"（当前：{HUAWEI['buyer_tax_id']}）" in editing.text
+    wrong = bot.say("91440300715267260G")
+    assert wrong.step == "buyer_tax_id" and wrong.codes == ["tax_id_checksum"]
+    fixed = bot.say(OTHER_TAX_ID)
+    assert fixed.step == "confirm" and not fixed.errors, fixed
+    assert f"纳税人识别号：{OTHER_TAX_ID}" in fixed.text
+    assert HUAWEI["buyer_tax_id"] not in fixed.text
+    assert fixed.refs["draft_id"] == draft_id
+
+    again = bot.say("edit tax id")  # the English spelling works in a Chinese session too
+    assert again.step == "buyer_tax_id"
+    assert bot.press("nav:back").step == "buyer_name"
+    assert bot.say(HUAWEI["buyer_name"]).step == "confirm"  # still on its way to the preview
+    items = bot.say("修改 明细")
+    assert items.step == "items" and "1. 软件开发服务" in items.text
+    assert bot.press("items:done").step == "confirm"
+
+
+def test_back_from_the_preview_walks_the_form_backwards(chat: Callable[..., Chat]) -> None:
+    bot = chat()
+    special_to_preview(bot)
+    steps = [bot.say("返回").step for _ in range(4)]
+    assert steps == ["delivery", "remark", "items", "buyer_bank_account"]
+    assert all(s in INVOICE_STEPS for s in steps)
+
+
+def test_cancel_deletes_the_draft_and_the_next_request_starts_afresh(
+        chat: Callable[..., Chat], records: Callable[..., list[dict[str, Any]]]) -> None:
+    bot = chat()
+    start_special(bot)
+    bot.say(HUAWEI["buyer_name"])
+    assert [d["buyer_name"] for d in drafts_in(records)] == [HUAWEI["buyer_name"]]
+    cancelled = bot.say("取消")
+    assert cancelled.flow is None and cancelled.step is None and not cancelled.errors
+    assert "草稿已删除" in cancelled.text
+    assert drafts_in(records) == []
+    fresh = bot.say("开发票")
+    assert fresh.step == "invoice_type"  # no resume offer: nothing left to resume
+    assert bot.press("nav:cancel").flow is None
+    assert drafts_in(records) == []
+
+
+def test_a_saved_draft_is_offered_again_and_goes_on_where_it_stopped(
+        chat: Callable[..., Chat], records: Callable[..., list[dict[str, Any]]]) -> None:
+    bot = chat()
+    start_special(bot)
+    fill_special_buyer(bot)
+    bot.press("items:gross")
+    at_items = bot.say("软件开发服务，1，10600，6%")
+    draft_id = at_items.refs["draft_id"]
+    saved = bot.say("暂存")
+    assert saved.flow is None and draft_id in saved.text and "30" in saved.text
+    [draft] = drafts_in(records)
+    assert draft["id"] == draft_id and draft["buyer_name"] == HUAWEI["buyer_name"]
+
+    chatted = bot.say("你好")
+    assert chatted.flow is None
+    offer = bot.say("开发票")
+    assert offer.flow == "invoice" and offer.refs["draft_id"] == draft_id
+    assert "项目明细" in offer.text  # where it stopped
+    assert offer.choices == ["resume:continue", "resume:new"]
+    resumed = bot.press("resume:continue")
+    assert resumed.step == "items" and "1. 软件开发服务" in resumed.text
+    assert resumed.refs["draft_id"] == draft_id
+    bot.press("items:done")
+    bot.press("nav:skip")
+    preview = bot.press("delivery:download")
+    assert preview.step == "confirm" and HUAWEI["buyer_bank_account"] in preview.text
+
+
+def test_starting_again_instead_of_resuming_discards_the_saved_draft(
+        chat: Callable[..., Chat], records: Callable[..., list[dict[str, Any]]]) -> None:
+    bot = chat()
+    start_special(bot)
+    old = bot.say(HUAWEI["buyer_name"]).refs["draft_id"]
+    bot.say("暂存")
+    bot.say("开发票")
+    new = bot.press("resume:new")
+    assert new.step == "invoice_type" and new.refs["draft_id"] != old
+    assert [d["id"] for d in drafts_in(records)] == [new.refs["draft_id"]]
+
+
+@pytest.mark.xfail(strict=True, reason="bug: bot/handlers/flows/invoice.py:15,59 the resume "
+                   "offer reports flow 'invoice' with step 'resume', which interfaces.md does not "
+                   "list among the invoice steps — fix: report the step it would resume at (with "
+                   "the offer as choices), or add 'resume' to the contract with a note on the issue")
+def test_the_resume_offer_reports_a_step_of_the_contract(chat: Callable[..., Chat]) -> None:
+    bot = chat()
+    start_special(bot)
+    bot.say("暂存")
+    offer = bot.say("开发票")
+    assert offer.flow == "invoice" and offer.step in INVOICE_STEPS, offer
+
+
+def test_required_fields_cannot_be_skipped(chat: Callable[..., Chat]) -> None:
+    bot = chat()
+    start_special(bot)
+    refused = bot.say("跳过")
+    assert refused.step == "buyer_name" and refused.codes == ["skip_not_allowed"]
+    assert refused.errors[0]["message"]
+
+
+def test_a_question_mid_form_is_answered_and_the_same_step_asked_again(
+        chat: Callable[..., Chat]) -> None:
+    bot = chat()
+    asked = start_special(bot)
+    answered = bot.say("红字发票怎么开？")
+    assert answered.step == "buyer_name" and answered.flow == "invoice" and not answered.errors
+    texts = [r["text"] for r in answered.replies]
+    assert "红字" in texts[0]  # the knowledge base's answer first
+    assert texts[-1] == asked.replies[-1]["text"]  # then the very same question again
+    assert answered.refs["draft_id"] == asked.refs["draft_id"]
+
+    at_tax_id = bot.say(HUAWEI["buyer_name"])
+    assert at_tax_id.step == "buyer_tax_id"
+    english = bot.send(text="How fast is a ticket answered?", lang="en")
+    assert english.step == "buyer_tax_id" and "2 hours" in english.text
+    assert "tax ID" in english.replies[-1]["text"]
+    back = bot.send(text="返回", lang="zh")
+    assert back.step == "buyer_name" and f"（当前：{HUAWEI['buyer_name']}）" in back.text
+
+
+def test_a_question_at_a_button_step_is_answered_too(chat: Callable[..., Chat]) -> None:
+    bot = chat()
+    bot.say("开发票")
+    bot.press("invoice_type:special")
+    fill_special_buyer(bot)
+    one_line_to_delivery(bot)
+    answered = bot.say("工单提交后多久有人处理？")
+    assert answered.step == "delivery" and not answered.errors
+    assert answered.choices[-3:] == ["delivery:download", "delivery:email", "delivery:paper"]
