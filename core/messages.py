@@ -88,6 +88,8 @@ INVOICE_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "草稿 {id} 已过期，请重新填写发票申请。",
         "en": "Draft {id} has expired; please fill in the request again.",
     },
+    "batch_unreadable": {"zh": "无法读取该 Excel 文件（{reason}），请使用下载的模板。", "en": "That Excel file cannot be read ({reason}); please use the template."},
+    "batch_too_many_rows": {"zh": "一次最多导入 {max} 行，请分批上传。", "en": "At most {max} rows at a time; please split the file."},
     "void_window_closed": {
         "zh": "发票 {id} 已超过作废期限（仅限开具当月且 24 小时内），请改开红字发票。",
         "en": "Invoice {id} can no longer be voided (only in the month of issue and within 24 hours); issue a red-letter invoice instead.",

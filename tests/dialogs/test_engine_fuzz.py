@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from bot.bootstrap import PACKAGE_KB, build_services
 from bot.handlers.engine import Engine
@@ -57,6 +57,23 @@ RANDOM_CHOICES = [
     "resume:continue", "resume:new", "start:invoice", "start:", "invoice_type:special",
     "buyer_kind:person", "delivery:email", "delivery:paper", "nav:cancel", "nav:save", ":", "",
 ]
+# What a cooperative person answers at each step, so that random runs get deep into the form.
+ANSWERS: dict[str | None, list[str]] = {
+    None: ["开发票", "开发票", "invoice", "待审核", "我的发票"],
+    "resume": ["继续", "重新开始"],
+    "invoice_type": ["专票", "普票"],
+    "buyer_kind": ["单位", "个人"],
+    "buyer_name": ["华为技术有限公司", "张三"],
+    "buyer_tax_id": [HUAWEI["buyer_tax_id"], "跳过"],
+    "buyer_address_phone": [HUAWEI["buyer_address_phone"], "跳过"],
+    "buyer_bank_account": [HUAWEI["buyer_bank_account"], "跳过"],
+    "items": ["含税", "不含税", "软件开发服务，1，10600，6%", "完成", "完成", "折扣", "100", "2",
+              "10600", "6%", "删除 1"],
+    "remark": ["合同编号 HT-2026-001", "跳过"],
+    "delivery": ["下载", "邮件", "a@example.com", "纸质", "张三 北京市海淀区中关村大街1号 13800138000"],
+    "confirm": ["确认", "返回", "修改 税号"],
+    "reason": ["税号与营业执照不一致"],
+}
 SPEAKERS = [("console", "alice", "customer"), ("console", "bob", "customer"),
             ("console", "fin", "finance"), ("slack", "U0EMP", "employee"),
             ("console", "root", "admin"), ("console", "agent", "agent")]
@@ -141,6 +158,20 @@ class Conversations(RuleBasedStateMachine):
         assert set(outcome.refs) >= {"draft_id", "invoice_id", "ticket_id"}, where
 
     # -- rules ------------------------------------------------------------------------------
+    def answer_to_the_step(self, data: st.DataObject) -> None:
+        state = self.engine.services.repo.get_doc("conversation", "{}:{}".format(*self.speaker))
+        step = (state or {}).get("step")
+        answers = ANSWERS.get(step, ANSWERS[None]) + self.last_choices
+        self.turn(text=data.draw(st.sampled_from(answers)))
+
+    @rule(data=st.data())
+    def answers_the_step(self, data: st.DataObject) -> None:
+        self.answer_to_the_step(data)
+
+    @rule(data=st.data())
+    def answers_the_step_again(self, data: st.DataObject) -> None:  # twice as likely
+        self.answer_to_the_step(data)
+
     @rule(text=st.sampled_from(VALID_TEXTS))
     def says_something_sensible(self, text: str) -> None:
         self.turn(text=text)
@@ -157,10 +188,10 @@ class Conversations(RuleBasedStateMachine):
     def navigates(self, text: str) -> None:
         self.turn(text=text)
 
-    @precondition(lambda self: bool(self.last_choices))
     @rule(data=st.data())
     def presses_a_button_just_shown(self, data: st.DataObject) -> None:
-        self.turn(choice=data.draw(st.sampled_from(self.last_choices)))
+        choices = self.last_choices or RANDOM_CHOICES
+        self.turn(choice=data.draw(st.sampled_from(choices)))
 
     @rule(choice=st.sampled_from(RANDOM_CHOICES) | st.text(max_size=30))
     def presses_an_unknown_button(self, choice: str) -> None:
