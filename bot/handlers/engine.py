@@ -24,6 +24,7 @@ from core.models import Actor
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 NAV_WORDS: dict[str, tuple[str, ...]] = {
     "back": ("返回", "上一步", "back", "/back"),
@@ -119,7 +120,7 @@ class Engine:
         """The cleaned text or button id, or None after telling the person what is wrong."""
         if ctx.inbound.choice:
             return ctx.inbound.choice.strip()[:200]
-        raw = CONTROL.sub("", ctx.text).strip()
+        raw = CONTROL.sub("", ANSI.sub("", ctx.text)).strip()
         if len(raw) > MAX_TEXT:
             ctx.report_code("input", "input_too_long", length=str(len(raw)), max=str(MAX_TEXT))
         elif not raw:

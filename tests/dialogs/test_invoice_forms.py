@@ -150,9 +150,6 @@ def test_english_session_asks_in_english(chat: Callable[..., Chat]) -> None:
     assert done.text.startswith("Submitted as R-")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: bot/handlers/preview.py:19-48 the English preview "
-                   "uses the Chinese full-width colon ('Type：Ordinary invoice') — fix: take the "
-                   "separator from the catalogue (': ' in en, '：' in zh), or build rows with t()")
 @pytest.mark.bot_args("--lang", "en")
 def test_english_preview_uses_english_punctuation(chat: Callable[..., Chat]) -> None:
     bot = chat()

@@ -14,7 +14,7 @@ from core.models import BuyerKind, Delivery, Draft, InvoiceType
 from core.taxid import check_buyer_tax_id
 from core.validation import required_remark_parts
 
-EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,}$")
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,}$")
 
 TYPE_WORDS = {
     "special": ("special", "专票", "专用发票", "增值税专用发票", "专用", "vat special"),
