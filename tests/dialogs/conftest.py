@@ -1,8 +1,10 @@
-"""Whole conversations through `sifbot chat --jsonl` in a subprocess.
+"""Whole conversations in the JSONL protocol of `sifbot chat --jsonl`.
 
-`chat(...)` starts one bot process per scenario (with a fixed SIFBOT_NOW and a TOML written here),
-`Chat.say/press/send` write one line and read exactly one line back with a timeout. `sifbot(...)`
-runs another sub-command (`invoices list --json`, ...) on the same database.
+`chat()` gives the scenario's bot: a `sifbot chat --jsonl` subprocess (fixed SIFBOT_NOW, a TOML
+written here); `say/press/send` write one line and read exactly one line back with a timeout.
+`engine_chat()` speaks the same protocol to the same engine in this process (bot.console's
+`jsonl_turn`, no subprocess): for the many short checks that need no process of their own.
+`records()` / `show_invoice()` run `sifbot invoices list/show --json` on the scenario's database.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,6 @@ from bot.handlers.messages import BOT_MESSAGES
 ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-03-02T10:00:00+08:00"  # a Monday, 10:00 Beijing time
 READ_TIMEOUT = 20.0  # seconds for one reply (a cold PDF render included)
-START_TIMEOUT = 30.0
 
 INVOICE_STEPS = ("invoice_type", "buyer_kind", "buyer_name", "buyer_tax_id",
                  "buyer_address_phone", "buyer_bank_account", "items", "remark", "delivery",
@@ -144,7 +146,76 @@ def bot_env(folder: Path, now: str = NOW) -> dict[str, str]:
     return env
 
 
-class Chat:
+class Talk:
+    """Writes protocol lines and reads the answers; subclasses say where the bot is."""
+
+    turns: list[Turn]
+
+    def send_line(self, line: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def send(self, check: bool = True, **event: Any) -> Turn:
+        """One protocol line from `event`; `check=False` skips the protocol checks."""
+        return self.exchange(event, check)
+
+    def exchange(self, event: dict[str, Any], check: bool = True) -> Turn:
+        turn = Turn(self.send_line(json.dumps(event, ensure_ascii=False)))
+        self.turns.append(turn)
+        if check:
+            check_protocol(turn)
+        return turn
+
+    def say(self, text: str, **who: str) -> Turn:
+        return self.exchange({"text": text, **who})
+
+    def press(self, choice: str, **who: str) -> Turn:
+        return self.exchange({"choice": choice, **who})
+
+
+class EngineChat(Talk):
+    """The JSONL protocol in this process: bot.console.jsonl_turn on an engine built as
+    `sifbot chat` builds it (settings from the TOML, the db in the folder, the shipped KB)."""
+
+    def __init__(self, folder: Path, user: str = "local", role: str = "customer",
+                 lang: str = "zh") -> None:
+        from bot.bootstrap import build_services
+        from bot.console import Speaker
+        from bot.handlers.registry import build_engine
+        from core.settings import load_settings
+
+        self.services = build_services(load_settings(folder / "sifbot.toml"),
+                                       folder / "sifbot.db", None)
+        self.services.kb = shared_knowledge_base()
+        self.engine = build_engine(self.services)
+        self.speaker = Speaker(user, role, lang)  # type: ignore[arg-type]
+        self.turns = []
+
+    def send_line(self, line: str) -> dict[str, Any]:
+        from bot.console import jsonl_turn
+
+        out = jsonl_turn(self.engine, self.speaker, line)
+        return dict(json.loads(json.dumps(out, ensure_ascii=False)))
+
+    def close(self) -> None:
+        self.services.repo.close()  # type: ignore[attr-defined]
+
+
+@cache
+def shared_knowledge_base() -> Any:
+    """The shipped knowledge base, indexed once a session (about 2 s)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from bot.bootstrap import PACKAGE_KB, build_services
+    from core.settings import Settings
+
+    folder = Path(tempfile.mkdtemp(prefix="sifbot-kb-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return build_services(Settings(), folder / "kb.db", PACKAGE_KB, files_dir=folder).kb
+
+
+class Chat(Talk):
     """One `sifbot chat --jsonl` process; every line written gets exactly one line back."""
 
     def __init__(self, folder: Path, *args: str, now: str = NOW) -> None:
@@ -170,7 +241,6 @@ class Chat:
             sink(line)
         sink(None)
 
-    # -- talking ---------------------------------------------------------------------------
     def send_line(self, line: str, timeout: float = READ_TIMEOUT) -> dict[str, Any]:
         assert self.proc.stdin is not None
         self.proc.stdin.write(line + "\n")
@@ -179,27 +249,11 @@ class Chat:
             out = self.lines.get(timeout=timeout)
         except queue.Empty:
             raise AssertionError(f"no reply within {timeout}s to {line[:200]!r}; "
-                                 f"stderr: {''.join(s for s in self.stderr if s)[-2000:]}")
+                                 f"stderr: {self.stderr_text[-2000:]}") from None
         if out is None:
             raise AssertionError(f"the bot exited (rc={self.proc.poll()}) after {line[:200]!r}; "
-                                 f"stderr: {''.join(s for s in self.stderr if s)[-2000:]}")
-        return json.loads(out)
-
-    def send(self, check: bool = True, **event: Any) -> Turn:
-        turn = Turn(self.send_line(json.dumps(event, ensure_ascii=False)))
-        self.turns.append(turn)
-        if check:
-            check_protocol(turn)
-        return turn
-
-    def say(self, text: str, **who: str) -> Turn:
-        return self.send(text=text, **who)
-
-    def press(self, choice: str, **who: str) -> Turn:
-        return self.send(choice=choice, **who)
-
-    def as_user(self, user: str, role: str = "customer") -> dict[str, str]:
-        return {"user": user, "role": role}
+                                 f"stderr: {self.stderr_text[-2000:]}")
+        return dict(json.loads(out))
 
     # -- ending ----------------------------------------------------------------------------
     def kill(self) -> None:
@@ -227,26 +281,22 @@ class Spares:
     """Boots the next scenarios' bots while the current one runs.
 
     A bot process spends ~2 s of CPU indexing the knowledge base before its first reply;
-    booting the next PREFETCH scenarios' processes in the background (with the arguments of
-    their `bot_args` mark) keeps the folder within its time budget.
+    booting the processes of the next PREFETCH scenarios in the background (with the arguments
+    of their `bot_args` mark, as many as their `bots` mark asks) keeps the folder in its budget.
     """
 
     PREFETCH = 2
 
     def __init__(self, factory: pytest.TempPathFactory) -> None:
         self.factory = factory
-        self.ready: dict[str, tuple[tuple[str, ...], Path, Chat]] = {}
+        self.ready: dict[str, tuple[Path, list[Chat]]] = {}
 
-    def take(self, item: pytest.Item) -> tuple[Path, Chat]:
-        args = bot_args(item)
-        slot = self.ready.pop(item.nodeid, None)
-        if slot is None or slot[0] != args:
-            slot = (args, *self._boot(args))
+    def take(self, item: pytest.Item) -> tuple[Path, list[Chat]]:
+        slot = self.ready.pop(item.nodeid, None) or self._boot(item)
         for following in self._upcoming(item):
             if following.nodeid not in self.ready:
-                wanted = bot_args(following)
-                self.ready[following.nodeid] = (wanted, *self._boot(wanted))
-        return slot[1], slot[2]
+                self.ready[following.nodeid] = self._boot(following)
+        return slot
 
     def _upcoming(self, item: pytest.Item) -> list[pytest.Item]:
         items = item.session.items
@@ -254,14 +304,18 @@ class Spares:
         after = [i for i in items[index + 1:] if "booted" in getattr(i, "fixturenames", ())]
         return after[:self.PREFETCH]
 
-    def _boot(self, args: tuple[str, ...]) -> tuple[Path, Chat]:
+    def _boot(self, item: pytest.Item) -> tuple[Path, list[Chat]]:
         folder = self.factory.mktemp("dialog")
         write_config(folder)
-        return folder, Chat(folder, *args)
+        mark = item.get_closest_marker("bots")
+        count = int(mark.args[0]) if mark else 1
+        first = Chat(folder, *bot_args(item))
+        return folder, [first, *(Chat(folder) for _ in range(count - 1))]
 
     def close(self) -> None:
-        for _args, _folder, bot in self.ready.values():
-            bot.close()
+        for _folder, bots in self.ready.values():
+            for bot in bots:
+                bot.close()
         self.ready.clear()
 
 
@@ -273,6 +327,8 @@ def bot_args(item: pytest.Item) -> tuple[str, ...]:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "bot_args(*args): extra `sifbot chat` arguments of the "
                                        "scenario's first bot process")
+    config.addinivalue_line("markers", "bots(n): the scenario uses n bot processes, one after "
+                                       "the other, on the same database")
 
 
 @pytest.fixture(scope="session")
@@ -283,29 +339,29 @@ def spares(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spares]:
 
 
 @pytest.fixture
-def booted(spares: Spares, request: pytest.FixtureRequest) -> tuple[Path, Chat]:
+def booted(spares: Spares, request: pytest.FixtureRequest) -> tuple[Path, list[Chat]]:
     return spares.take(request.node)
 
 
 @pytest.fixture
-def workdir(booted: tuple[Path, Chat]) -> Path:
+def workdir(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """This scenario's folder: sifbot.toml (roles: console:fin is finance), the db, the files."""
-    return booted[0]
+    if "booted" in request.fixturenames:
+        return Path(request.getfixturevalue("booted")[0])
+    write_config(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture
-def chat(booted: tuple[Path, Chat]) -> Iterator[Callable[..., Chat]]:
-    """`chat()` gives this scenario's bot (started with the test's `bot_args` mark);
-    `chat("--lang", "en")` or a second call starts another process on the same database."""
-    folder, first = booted
+def chat(booted: tuple[Path, list[Chat]]) -> Iterator[Callable[..., Chat]]:
+    """`chat()` gives this scenario's next bot process (started with the test's `bot_args`
+    mark, booted ahead of time); `chat("--lang", "en")` starts one more on the same database."""
+    folder, waiting = booted
+    spare = list(waiting)
     started: list[Chat] = []
-    spare: list[Chat] = [first]
 
     def start(*args: str, now: str = NOW) -> Chat:
-        if spare and not args and now == NOW:
-            bot = spare.pop()
-        else:
-            bot = Chat(folder, *args, now=now)
+        bot = spare.pop(0) if (spare and not args and now == NOW) else Chat(folder, *args, now=now)
         started.append(bot)
         return bot
 
@@ -322,6 +378,22 @@ def chat(booted: tuple[Path, Chat]) -> Iterator[Callable[..., Chat]]:
             continue
         assert code == 0, f"the bot exited with {code}: {bot.stderr_text[-2000:]}"
         assert "turn failed" not in bot.stderr_text, bot.stderr_text[-4000:]
+
+
+@pytest.fixture
+def engine_chat(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., EngineChat]]:
+    """`engine_chat(user=..., role=..., lang=...)`: the protocol in this process, same clock."""
+    monkeypatch.setenv("SIFBOT_NOW", NOW)
+    made: list[EngineChat] = []
+
+    def start(**speaker: str) -> EngineChat:
+        bot = EngineChat(workdir, **speaker)
+        made.append(bot)
+        return bot
+
+    yield start
+    for bot in made:
+        bot.close()
 
 
 def run_sifbot(folder: Path, *args: str) -> tuple[int, str, str]:
@@ -357,7 +429,7 @@ def show_invoice(workdir: Path) -> Callable[[str], dict[str, Any]]:
 
 
 # -- scripted parts of the invoice form ---------------------------------------------------------
-def start_special(bot: Chat, **who: str) -> Turn:
+def start_special(bot: Talk, **who: str) -> Turn:
     """开发票 -> 专票: now at buyer_name."""
     first = bot.say("开发票", **who)
     assert first.step == "invoice_type", first
@@ -366,7 +438,7 @@ def start_special(bot: Chat, **who: str) -> Turn:
     return turn
 
 
-def fill_special_buyer(bot: Chat) -> Turn:
+def fill_special_buyer(bot: Talk) -> Turn:
     """From buyer_name through the bank account: now at items (price mode)."""
     for step, value in HUAWEI.items():
         turn = bot.say(value)
@@ -375,7 +447,7 @@ def fill_special_buyer(bot: Chat) -> Turn:
     return turn
 
 
-def one_line_to_delivery(bot: Chat, line: str = "软件开发服务，1，10600，6%") -> Turn:
+def one_line_to_delivery(bot: Talk, line: str = "软件开发服务，1，10600，6%") -> Turn:
     """At items (price mode): gross prices, one line, done, no remark -> delivery."""
     bot.press("items:gross")
     turn = bot.say(line)
@@ -386,7 +458,7 @@ def one_line_to_delivery(bot: Chat, line: str = "软件开发服务，1，10600�
     return turn
 
 
-def special_to_preview(bot: Chat, **who: str) -> Turn:
+def special_to_preview(bot: Talk, **who: str) -> Turn:
     """A complete special invoice for Huawei, delivered as a download: now at confirm."""
     start_special(bot, **who)
     fill_special_buyer(bot)

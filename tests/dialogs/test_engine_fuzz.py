@@ -2,7 +2,7 @@
 catch-all, and every outcome keeps the JSONL protocol's promises.
 
 The engine is built as `sifbot chat` builds it (bootstrap.build_services + registry.build_engine)
-on a temp-file SQLite database; the knowledge base (knowledge/faq) is indexed once per session.
+on a temp-file SQLite database; the knowledge base (knowledge/faq) is indexed once a session.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import re
 import shutil
 import tempfile
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +19,20 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from bot.bootstrap import PACKAGE_KB, build_services
+from bot.bootstrap import build_services
 from bot.handlers.engine import Engine
 from bot.handlers.events import Inbound, Outcome
 from bot.handlers.registry import build_engine
 from bot.handlers.state import STATE_KIND
 from core.clock import CHINA
 from core.settings import Settings
-from tests.dialogs.conftest import HUAWEI, INTERNAL_ERROR_MARKERS, INVOICE_STEPS, UNLISTED_INVOICE_STEPS
+from tests.dialogs.conftest import (
+    HUAWEI,
+    INTERNAL_ERROR_MARKERS,
+    INVOICE_STEPS,
+    UNLISTED_INVOICE_STEPS,
+    shared_knowledge_base,
+)
 
 REQUEST_ID = re.compile(r"\bR-[0-9A-F]{10}\b")
 DRAFT_ID = re.compile(r"\bD-[0-9A-F]{10}\b")
@@ -92,14 +97,6 @@ SPEAKERS = [("console", "alice", "customer"), ("console", "bob", "customer"),
             ("console", "root", "admin"), ("console", "agent", "agent")]
 
 
-@cache
-def knowledge_base() -> Any:
-    """The shipped knowledge base, indexed once (about 2 s) for every example."""
-    folder = Path(tempfile.mkdtemp(prefix="sifbot-fuzz-kb-"))
-    services = build_services(Settings(), folder / "kb.db", PACKAGE_KB, files_dir=folder)
-    return services.kb
-
-
 class TurnFailures(logging.Handler):
     """Keeps the engine's catch-all log records, so a failure shows its traceback."""
 
@@ -120,7 +117,7 @@ class Conversations(RuleBasedStateMachine):
                                                        "console:root": "admin"}})
         services = build_services(settings_, self.folder / "sifbot.db", None,
                                   files_dir=self.folder / "files")
-        services.kb = knowledge_base()
+        services.kb = shared_knowledge_base()
         services.clock = lambda: NOW
         services.issuance.clock = lambda: NOW
         self.services = services
@@ -134,13 +131,14 @@ class Conversations(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         logging.getLogger("bot").removeHandler(self.failures)
-        self.services.repo.close()
+        self.services.repo.close()  # type: ignore[attr-defined]
         shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- one turn --------------------------------------------------------------------------
     def turn(self, **event: Any) -> None:
         platform, user, role = self.speaker
-        inbound = Inbound(platform=platform, user=user, role=role, lang=self.lang, **event)
+        inbound = Inbound(platform=platform, user=user, role=role, lang=self.lang,  # type: ignore[arg-type]
+                          **event)
         outcome = self.engine.handle(inbound)
         self.engine.deliver_pending(inbound.user_key)
         self.last = outcome
@@ -194,7 +192,8 @@ class Conversations(RuleBasedStateMachine):
         state = self.services.repo.get_doc(STATE_KIND, "{}:{}".format(*self.speaker))
         step = (state or {}).get("step")
         answers = ANSWERS.get(step, ANSWERS[None])
-        if self.last_choices and data.draw(st.booleans()):
+        press: bool = data.draw(st.booleans())
+        if self.last_choices and press:
             self.turn(choice=data.draw(st.sampled_from(self.last_choices)))
         else:
             self.turn(text=data.draw(st.sampled_from(answers)))
