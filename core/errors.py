@@ -46,7 +46,10 @@ class SifError(Exception):
         super().__init__(f"{self.code} {dict(params)}" if params else self.code)
 
     def message(self, lang: str) -> str:
-        return render(MESSAGES, self.code, lang, self.params)
+        params = dict(self.params)
+        if "what" in params:
+            params["what"] = render(MESSAGES, f"what.{params['what']}", lang)
+        return render(MESSAGES, self.code, lang, params)
 
 
 class ValidationFailed(SifError):

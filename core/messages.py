@@ -8,7 +8,7 @@ from core.rules_messages import RULE_MESSAGES
 LIFECYCLE_MESSAGES: dict[str, dict[str, str]] = {
     "error": {"zh": "出错了，请稍后再试。", "en": "Something went wrong; please try again."},
     "validation_failed": {"zh": "有 {count} 处需要修改。", "en": "{count} thing(s) need fixing."},
-    "not_found": {"zh": "找不到 {what}：{id}。", "en": "No {what} found: {id}."},
+    "not_found": {"zh": "找不到{what}：{id}。", "en": "No {what} found: {id}."},
     "permission_denied": {
         "zh": "您没有权限执行此操作（{action}）。",
         "en": "You are not allowed to do this ({action}).",
@@ -24,6 +24,13 @@ LIFECYCLE_MESSAGES: dict[str, dict[str, str]] = {
 }
 
 MESSAGES: dict[str, dict[str, str]] = {**RULE_MESSAGES, **LIFECYCLE_MESSAGES}
+
+# Names of things in messages ("找不到发票：R-…"): SifError.message translates `what` with these.
+MESSAGES.update({
+    "what.invoice": {"zh": "发票", "en": "invoice"},
+    "what.draft": {"zh": "草稿", "en": "draft"},
+    "what.ticket": {"zh": "工单", "en": "ticket"},
+})
 
 INVOICE_MESSAGES: dict[str, dict[str, str]] = {
     "field_required": {"zh": "还缺少“{field}”，请补充。", "en": "'{field}' is still missing; please fill it in."},
@@ -144,6 +151,8 @@ INPUT_MESSAGES: dict[str, dict[str, str]] = {
         "en": "That draft no longer exists; say 'invoice' to start again.",
     },
     "input_too_long": {"zh": "输入太长了（{length} 个字符，最多 {max} 个），请精简后重新输入。", "en": "That is too long ({length} characters, at most {max}); please shorten it."},
+    "input_empty": {"zh": "没有收到内容，请重新输入。", "en": "I received nothing; please type again."},
+    "stale_choice": {"zh": "这个按钮已经失效了，请按最新的提示操作。", "en": "That button is no longer valid; please use the latest one."},
     "too_many_lines": {
         "zh": "一张发票最多 {max} 行，请拆分为多张发票。",
         "en": "An invoice holds at most {max} lines; split it into several invoices.",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.handlers.context import Ctx
-from bot.handlers.events import Inbound, Outcome, Reply
+from bot.handlers.events import ErrorOut, Inbound, Outcome, Reply
 from bot.handlers.messages import FIELD_ALIASES, FIELD_LABELS, t
 from bot.handlers.services import Services
 from bot.handlers.state import load_state, save_state
@@ -104,7 +104,10 @@ class Engine:
             try:
                 self._dispatch(ctx, value)
             except SifError as error:
-                ctx.say("❌ " + error.message(ctx.lang))
+                message = error.message(ctx.lang)
+                ctx.out.errors.append(ErrorOut(field=str(ctx.state.step or ""), code=error.code,
+                                               message=message))
+                ctx.say("❌ " + message)
                 self._reprompt(ctx)
         if ctx.out.replies:
             state.remember("bot", ctx.out.replies[-1].text)
@@ -124,7 +127,7 @@ class Engine:
         if len(raw) > MAX_TEXT:
             ctx.report_code("input", "input_too_long", length=str(len(raw)), max=str(MAX_TEXT))
         elif not raw:
-            ctx.say(ctx.t("input.empty"))
+            ctx.report_code("input", "input_empty")
         else:
             return raw
         self._reprompt(ctx)
@@ -134,7 +137,10 @@ class Engine:
         flow = self.flows.get(ctx.state.flow or "")
         nav = _navigation(value)
         if flow is not None and ctx.state.step is not None:
-            if nav:
+            if ctx.inbound.choice and not _still_valid(value, ctx.state.last_choices):
+                ctx.report_code(str(ctx.state.step), "stale_choice")
+                flow.reprompt(ctx)
+            elif nav:
                 flow.navigate(ctx, *nav)
             elif ctx.inbound.choice and self._owned_elsewhere(value):
                 self._choice(ctx, value)
@@ -184,6 +190,12 @@ class Engine:
         flow = self.flows.get(ctx.state.flow or "")
         if flow is not None and ctx.state.step is not None:
             flow.reprompt(ctx)
+
+
+def _still_valid(choice: str, offered: list[str]) -> bool:
+    """A pressed button counts if it was on the last reply; nav and submit always count
+    (submit is idempotent, and nav words can also be typed)."""
+    return choice in offered or choice.startswith(("nav:", "confirm:submit:"))
 
 
 def _navigation(value: str) -> tuple[str, str] | None:

@@ -130,6 +130,7 @@ BOT_MESSAGES: dict[str, dict[str, str]] = {
     "review.empty": {"zh": "没有待审核的申请。", "en": "Nothing is waiting for review."},
     "review.ask_reason": {"zh": "请输入退回 {id} 的原因：", "en": "Why is {id} rejected?"},
     "review.approved": {"zh": "已开具：{id}，发票号码 {number}。已通知申请人。", "en": "Issued {id}: number {number}. The requester has been told."},
+    "review.reject_cancelled": {"zh": "已取消退回，{id} 仍待审核。", "en": "Rejection cancelled; {id} is still waiting for review."},
     "review.rejected": {"zh": "已退回 {id}，已通知申请人。", "en": "Rejected {id}; the requester has been told."},
     "choice.review.open": {"zh": "{id} ¥{total}", "en": "{id} ¥{total}"},
     "choice.review.approve": {"zh": "通过并开具", "en": "Approve and issue"},

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
-
 from tests.dialogs.conftest import (
     HUAWEI,
     Chat,
@@ -248,10 +246,6 @@ def test_an_ansi_colour_code_leaves_no_residue_in_the_buyer_name(
         assert "（当前：华为技术有限公司）" in back.text, back
 
 
-@pytest.mark.xfail(strict=True, reason="bug: bot/handlers/engine.py:127 (Engine._value) answers "
-                   "empty input (only spaces or control characters) with input.empty as plain "
-                   "text, so the refused turn has no errors[] entry — fix: "
-                   "ctx.report_code('input', 'input_empty') with a catalogue message")
 def test_empty_input_is_refused_with_an_error_code(
         engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()
@@ -261,11 +255,6 @@ def test_empty_input_is_refused_with_an_error_code(
     assert turn.codes == ["input_empty"], turn
 
 
-@pytest.mark.xfail(strict=True, reason="bug: bot/handlers/flows/invoice.py:118-120 "
-                   "(InvoiceFlow._answer) takes a stale button of an earlier step as typed text: "
-                   "pressing 完成 (items:done) twice stores the remark 'items:done' — fix: in "
-                   "InvoiceFlow.handle answer input.stale_choice (and re-ask) when a pressed "
-                   "choice is not in state.last_choices / not prefixed with the current step")
 def test_a_double_tapped_done_button_does_not_become_the_remark(
         engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()

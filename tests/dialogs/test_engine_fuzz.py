@@ -83,13 +83,6 @@ ANSWERS: dict[str | None, list[str]] = {
     "confirm": ["确认", "返回", "修改 税号"],
     "reason": ["税号与营业执照不一致"],
 }
-# Inputs that crash a turn today, each pinned by an xfail test in test_crash_inputs.py: kept out
-# of the random runs so that they stay green and keep looking for new trouble.
-KNOWN_CRASH = re.compile(r"^\s*(fix:(?![^:]+:[^:]).*|items:\s*|[，；;、|\t,\s]+)$", re.IGNORECASE)
-
-
-def not_a_known_crash(text: str) -> bool:
-    return not KNOWN_CRASH.match(text.strip() or " ") or not text.strip()
 
 
 SPEAKERS = [("console", "alice", "customer"), ("console", "bob", "customer"),
@@ -216,7 +209,7 @@ class Conversations(RuleBasedStateMachine):
     def says_something_hostile(self, text: str) -> None:
         self.turn(text=text)
 
-    @rule(text=st.text(max_size=40).filter(not_a_known_crash))
+    @rule(text=st.text(max_size=40) | st.sampled_from(["fix:", "fix:x", "items:", "，", "、、"]))
     def says_anything(self, text: str) -> None:
         self.turn(text=text)
 
@@ -229,7 +222,7 @@ class Conversations(RuleBasedStateMachine):
         choices = self.last_choices or RANDOM_CHOICES
         self.turn(choice=data.draw(st.sampled_from(choices)))
 
-    @rule(choice=st.sampled_from(RANDOM_CHOICES) | st.text(max_size=30).filter(not_a_known_crash))
+    @rule(choice=st.sampled_from(RANDOM_CHOICES) | st.text(max_size=30))
     def presses_an_unknown_button(self, choice: str) -> None:
         self.turn(choice=choice)
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from tests.dialogs.conftest import (
     HUAWEI,
     INVOICE_STEPS,
@@ -158,10 +156,6 @@ def test_a_question_mid_form_is_answered_and_the_same_step_asked_again(
     assert preview.step == "confirm" and HUAWEI["buyer_name"] in preview.text
 
 
-@pytest.mark.xfail(strict=True, reason="bug: bot/handlers/flows/invoice.py:17,59-66 the resume "
-                   "offer reports flow 'invoice' with step 'resume', which interfaces.md does not "
-                   "list among the invoice steps — fix: report the step it would resume at (with "
-                   "the offer as choices), or add 'resume' to the contract with a note on the issue")
 def test_the_resume_offer_reports_a_step_of_the_contract(
         engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()
@@ -179,13 +173,6 @@ def test_special_to_preview_helper_reaches_the_preview_in_process(
     assert preview.files and preview.choice_starting("confirm:submit:")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: bot/handlers/flows/invoice.py:84-93 (_first_unfilled) "
-                   "and core/validation.py validate_invoice_data: changing the buyer kind to a "
-                   "person from the preview goes straight back to the preview with the company's "
-                   "name and USCC kept and none of the warnings the steps give for them "
-                   "(buyer_name_looks_like_org, buyer_tax_id_org_for_person) — fix: re-run the "
-                   "name and tax ID rules for the new kind in the preview (their warnings), or "
-                   "re-ask both fields when buyer_kind changes")
 def test_switching_the_buyer_to_a_person_rechecks_the_name_and_tax_id(
         engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()

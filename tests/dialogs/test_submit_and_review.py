@@ -116,10 +116,6 @@ def test_finance_rejects_with_a_reason_and_the_customer_is_told_why(
     assert record["reject_reason"] == "税号与营业执照不一致，请核对"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: bot/handlers/flows/review.py:87-90 "
-                   "(ReviewFlow.navigate) answers 返回/取消 while finance types a rejection reason "
-                   "with nav.cancelled, '已取消，草稿已删除' — no draft was deleted (the request "
-                   "stays pending) — fix: a review.reject_cancelled message ('已取消退回，{id} 仍待审核')")
 def test_backing_out_of_a_rejection_does_not_claim_a_draft_was_deleted(
         engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()
@@ -155,11 +151,6 @@ def test_a_customer_cannot_see_or_act_on_another_customers_invoice(
     assert own.refs["invoice_id"] == request_id and "待审核" in own.text
 
 
-@pytest.mark.xfail(strict=True, reason="bug: bot/handlers/engine.py:106-108 (Engine._handle) turns "
-                   "a SifError (not_found, permission_denied, invalid_transition) into a plain "
-                   "reply, so a refused query has errors == [] and the zh text reads '找不到 "
-                   "invoice：R-…' — fix: also append ErrorOut(field=..., code=error.code, "
-                   "message=...) to ctx.out.errors, and translate the {what} parameter")
 def test_a_refused_query_carries_a_coded_error(
         engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()

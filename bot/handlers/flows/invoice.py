@@ -14,7 +14,7 @@ from core.models import Draft, Status
 from core.validation import build_invoice_data, validate_invoice_data
 
 CONFIRM = "confirm"
-RESUME = "resume"
+OFFER = "offer_resume"  # in state.sub: the step is where we would go on; first ask whether to
 IDLE_AFTER = timedelta(minutes=30)
 
 
@@ -27,12 +27,15 @@ class InvoiceFlow:
     choice_prefixes = ("invoice_type", "buyer_kind", "items", "delivery", "fix", "confirm",
                        "resume", "edit")
 
+
     # -- entry -------------------------------------------------------------------------
     def start(self, ctx: Ctx) -> None:
         drafts = ctx.services.issuance.open_drafts(ctx.actor)
         if drafts:
             draft = drafts[-1]
-            ctx.state.flow, ctx.state.step, ctx.state.draft_id = self.name, RESUME, draft.id
+            step = self._resume_step(ctx, draft)
+            ctx.state.flow, ctx.state.step, ctx.state.draft_id = self.name, step, draft.id
+            ctx.state.sub = {OFFER: True}
             self.ask(ctx, draft)
             return
         self._begin(ctx)
@@ -55,9 +58,8 @@ class InvoiceFlow:
     def ask(self, ctx: Ctx, draft: Draft) -> None:
         step = ctx.state.step
         ctx.out.refs["draft_id"] = draft.id
-        if step == RESUME:
-            text = ctx.t("resume.offer", draft=draft.id,
-                         step=ctx.t(f"field.{self._resume_step(ctx, draft)}"))
+        if ctx.state.sub.get(OFFER):
+            text = ctx.t("resume.offer", draft=draft.id, step=ctx.t(f"field.{step}"))
             if draft.expires_at - ctx.services.clock() < timedelta(
                     days=ctx.services.settings.issuance.draft_warning_days):
                 text += "\n" + ctx.t("resume.expiring", draft=draft.id,
@@ -79,7 +81,8 @@ class InvoiceFlow:
         return last is not None and ctx.services.clock() - last > IDLE_AFTER
 
     def _resume_step(self, ctx: Ctx, draft: Draft) -> str:
-        return str(ctx.state.sub.get("resume_step") or self._first_unfilled(draft))
+        saved = ctx.state.sub.get("resume_step")
+        return str(saved) if saved in self.steps else self._first_unfilled(draft)
 
     def _first_unfilled(self, draft: Draft) -> str:
         for name in self.form.names():
@@ -99,19 +102,23 @@ class InvoiceFlow:
             self._begin(ctx)
             return
         step = ctx.state.step
-        if step != RESUME and self._idle(ctx) and not ctx.inbound.choice:
-            ctx.state.sub = {"resume_step": step}  # welcome back: offer to go on, lose nothing
-            ctx.state.step = RESUME
+        if not ctx.state.sub.get(OFFER) and self._idle(ctx) and not ctx.inbound.choice:
+            ctx.state.sub = {OFFER: True}  # welcome back: offer to go on, lose nothing
             self.ask(ctx, draft)
             return
-        if value.startswith("edit:"):
-            self.edit(ctx, draft, value.removeprefix("edit:"))
-        elif step == RESUME:
+        if ctx.state.sub.get(OFFER):
             self._resume(ctx, draft, value)
+        elif value.startswith("edit:"):
+            self.edit(ctx, draft, value.removeprefix("edit:"))
         elif step == CONFIRM:
             self._confirm(ctx, draft, value)
         elif value.startswith("fix:"):
-            self._answer(ctx, draft, value.split(":", 2)[2])
+            field, _, fixed = value.removeprefix("fix:").partition(":")
+            if field != step or not fixed:
+                ctx.report([Issue(field=str(step), code="stale_choice")])
+                self.ask(ctx, draft)
+                return
+            self._answer(ctx, draft, fixed)
         else:
             self._answer(ctx, draft, value)
 
@@ -146,7 +153,6 @@ class InvoiceFlow:
             ctx.report([Issue(field="resume", code="choose_one")])
             self.ask(ctx, draft)
             return
-        ctx.state.step = self._resume_step(ctx, draft)
         ctx.state.sub = {}
         self.ask(ctx, draft)
 
@@ -173,12 +179,7 @@ class InvoiceFlow:
     def back(self, ctx: Ctx, draft: Draft) -> None:
         step = str(ctx.state.step)
         ctx.state.sub = {}
-        if step == CONFIRM:
-            previous = self.form.names()[-1]
-        elif step == RESUME:
-            previous = None
-        else:
-            previous = self.form.previous(step, draft)
+        previous = self.form.names()[-1] if step == CONFIRM else self.form.previous(step, draft)
         if previous is None:
             ctx.say(ctx.t("nav.no_back"))
         else:

@@ -61,8 +61,18 @@ def accept_type(ctx: Ctx, draft: Draft, raw: str) -> Accepted | None:
         return None
     update: dict[str, object] = {"invoice_type": InvoiceType(key)}
     if key == "special":
-        update["buyer_kind"] = BuyerKind.ORGANISATION  # §2.1: a special invoice is never a person's
+        update.update(_kind_change(draft, BuyerKind.ORGANISATION))  # §2.1: never a person's
     return Accepted(draft.model_copy(update=update))
+
+
+def _kind_change(draft: Draft, kind: BuyerKind) -> dict[str, object]:
+    """A new buyer kind: the name and tax ID were checked for the other kind, so ask again."""
+    update: dict[str, object] = {"buyer_kind": kind}
+    if draft.buyer_kind is not None and draft.buyer_kind != kind:
+        update.update(buyer_name=None, buyer_tax_id=None)
+    if kind == BuyerKind.PERSON:
+        update["buyer_bank_account"] = None
+    return update
 
 
 def ask_kind(ctx: Ctx, draft: Draft) -> None:
@@ -74,10 +84,7 @@ def accept_kind(ctx: Ctx, draft: Draft, raw: str) -> Accepted | None:
     if key is None:
         _refuse(ctx, "buyer_kind", "choose_one")
         return None
-    update: dict[str, object] = {"buyer_kind": BuyerKind(key)}
-    if key == "person":
-        update["buyer_bank_account"] = None
-    return Accepted(draft.model_copy(update=update))
+    return Accepted(draft.model_copy(update=_kind_change(draft, BuyerKind(key))))
 
 
 # -- text fields -------------------------------------------------------------------------

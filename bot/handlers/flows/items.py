@@ -156,6 +156,9 @@ def _accept_discount(ctx: Ctx, draft: Draft, value: str) -> Accepted | None:
 
 def _accept_line_text(ctx: Ctx, draft: Draft, value: str) -> Accepted | None:
     parts = split_parts(value)
+    if not parts:
+        ctx.report([Issue(field="items", code="line_format")])
+        return None
     if len(parts) == 1:
         name, issues = rules.check_item_name(parts[0])
         ctx.report(issues)

@@ -86,8 +86,8 @@ class ReviewFlow:
 
     def navigate(self, ctx: Ctx, word: str, arg: str) -> None:
         if word in ("cancel", "back"):
+            ctx.say(ctx.t("review.reject_cancelled", id=ctx.state.sub.get("id")))
             ctx.state.reset_flow()
-            ctx.say(ctx.t("nav.cancelled"))
         else:
             self.reprompt(ctx)
 
