@@ -31,6 +31,8 @@ class Outbox:
             self.repo.put_doc(OUTBOX_KIND, user_key, queued)
 
     def drain(self, user_key: str) -> list[Reply]:
+        if self.repo.get_doc(OUTBOX_KIND, user_key) is None:
+            return []  # the usual case: no write lock taken
         with self.repo.transaction():
             queued = self.repo.get_doc(OUTBOX_KIND, user_key)
             if not queued:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 from bot.handlers.context import Ctx
@@ -55,7 +57,15 @@ def render_pdf(ctx: Ctx, data: InvoiceData, name: str, *, number: str | None = N
 
     folder: Path = ctx.services.files_dir
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.pdf"
+    # The same content renders to the same file: showing the preview again (help, back) is free.
+    fingerprint = hashlib.sha256(
+        f"{data.model_dump_json()}|{number}|{issued_at}|{kind}|{preview}".encode()
+    ).hexdigest()[:12]
+    path = folder / f"{name}-{fingerprint}.pdf"
+    if path.exists():
+        return str(path)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")  # never a half-written PDF
     render_invoice_pdf(data, ctx.services.settings.seller, number=number,
-                       issued_at=issued_at, kind=kind, preview=preview, path=path)  # type: ignore[arg-type]
+                       issued_at=issued_at, kind=kind, preview=preview, path=partial)  # type: ignore[arg-type]
+    os.replace(partial, path)
     return str(path)
