@@ -106,6 +106,7 @@ class Issuance:
                     "status": Status.ISSUED, "number": self._allocate_number(now),
                     "issued_at": now, "reviewer": actor.user})
             self.repo.add_invoice(invoice)
+            self._link_reissue(invoice, actor)
             self.repo.save_draft(draft.model_copy(update={"submitted_as": invoice.id}))
             self._audit("invoice", invoice.id, "submit", actor,
                         {"status": Status.PENDING_REVIEW.value})
@@ -114,6 +115,16 @@ class Issuance:
                     "status": [Status.PENDING_REVIEW.value, Status.ISSUED.value],
                     "number": invoice.number})
             return invoice
+
+    def _link_reissue(self, invoice: Invoice, actor: Actor) -> None:
+        """The replaced invoice points at its replacement; it can be replaced only once."""
+        if invoice.reissue_of is None:
+            return
+        original = self._get(invoice.reissue_of)
+        if original.replaced_by is not None:
+            raise InvalidTransition(status="replaced", action="reissue", id=original.id)
+        self.repo.update_invoice(original.model_copy(update={"replaced_by": invoice.id}))
+        self._audit("invoice", original.id, "replaced", actor, {"replaced_by": invoice.id})
 
     def _needs_review(self, actor: Actor) -> bool:
         """Finance issues its own requests; an employee's per settings; anyone else's always."""
@@ -215,6 +226,8 @@ class Issuance:
         invoice = self.find(invoice_id, actor)
         if invoice.status not in (Status.VOIDED, Status.RED_FLUSHED, Status.REJECTED):
             raise InvalidTransition(status=invoice.status.value, action="reissue", id=invoice.id)
+        if invoice.replaced_by is not None:
+            raise InvalidTransition(status="replaced", action="reissue", id=invoice.id)
         data = invoice.data
         return self.new_draft(
             actor, owner=invoice.requester, invoice_type=data.invoice_type, buyer_kind=data.buyer.kind,

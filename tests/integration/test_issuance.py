@@ -249,6 +249,9 @@ def test_a_reissue_links_to_the_cancelled_invoice(
     assert again.id != voided.id
     assert again.reissue_of == voided.id
     assert "_reissue_of" not in again.data.remark_parts
+    assert issuance.find(voided.id, customer).replaced_by == again.id
+    with pytest.raises(InvalidTransition):  # replaced once, never twice
+        issuance.reissue_draft(voided.id, customer)
     with pytest.raises(InvalidTransition):  # only a cancelled invoice is reissued
         issuance.reissue_draft(issued(issuance, customer, finance, "key-3").id, customer)
 
