@@ -52,7 +52,9 @@ class Weights:
     answer_weight: float = 0.5  # a word in the answer counts this much of one in a phrasing
     candidates: int = 64  # entries that get the fuzzy pass on a large knowledge base
     single_char: float = 0.3  # weight of a one-character Chinese term (多, 高, 开 ...)
-    unknown_floor: float = 0.25  # weight of an unknown but everyday word (参加, 结果 ...)
+    filler: float = 0.1  # weight of story filler (上周, 老板, 结果, 已经 ...) in a question
+    common: float = 0.3  # weight of an everyday word, rising to 1 for a rare one (jieba counts)
+    unknown: float = 1.0  # an unknown content word weighs this many times the rarest known one
 
 
 @dataclass(frozen=True)

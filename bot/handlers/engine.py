@@ -56,6 +56,7 @@ class Command:
 
 
 ChoiceHandler = Callable[[Ctx, str], None]  # gets the rest of the id after "prefix:"
+FileHandler = Callable[[Ctx], bool]  # True when it took the files
 
 
 class Responder(Protocol):
@@ -67,8 +68,10 @@ class Responder(Protocol):
 
 class Engine:
     def __init__(self, services: Services, flows: list[Flow], commands: list[Command],
-                 choices: dict[str, ChoiceHandler], responder: Responder) -> None:
+                 choices: dict[str, ChoiceHandler], responder: Responder,
+                 file_handlers: Sequence[FileHandler] = ()) -> None:
         self.services = services
+        self.file_handlers = list(file_handlers)
         self.flows = {flow.name: flow for flow in flows}
         self.commands = commands
         self.choices = choices
@@ -124,6 +127,8 @@ class Engine:
         if ctx.inbound.choice:
             return ctx.inbound.choice.strip()[:200]
         raw = CONTROL.sub("", ANSI.sub("", ctx.text)).strip()
+        if not raw and ctx.inbound.files:
+            return ""  # a file alone: flows read ctx.inbound.files
         if len(raw) > MAX_TEXT:
             ctx.report_code("input", "input_too_long", length=str(len(raw)), max=str(MAX_TEXT))
         elif not raw:
@@ -154,7 +159,17 @@ class Engine:
         if ctx.inbound.choice:
             self._choice(ctx, value)
             return
+        if not value and ctx.inbound.files:
+            self._files(ctx)
+            return
         self._free_text(ctx, value)
+
+    def _files(self, ctx: Ctx) -> None:
+        """Files sent outside a flow: the first handler that wants them takes them."""
+        for handler in self.file_handlers:
+            if handler(ctx):
+                return
+        ctx.say(ctx.t("input.files_ignored"))
 
     def _owned_elsewhere(self, value: str) -> bool:
         prefix = value.split(":", 1)[0]

@@ -161,6 +161,12 @@ BOT_MESSAGES: dict[str, dict[str, str]] = {
     "choice.records.cancel": {"zh": "申请作废/红冲", "en": "Ask to cancel"},
     "path.void": {"zh": "作废", "en": "void"},
     "path.red_letter": {"zh": "红冲", "en": "red-letter"},
+    "batch.template": {
+        "zh": "这是批量开票模板：每行一张发票（一行项目），填好后直接把文件发给我，每行按同样的规则校验。",
+        "en": "Here is the batch template: one invoice (one line) per row. Send the filled file back; every row is checked by the same rules.",
+    },
+    "batch.summary": {"zh": "已导入 {ok} 张发票申请，{bad} 行有问题：", "en": "{ok} requests imported, {bad} row(s) with problems:"},
+    "batch.bad_row": {"zh": "第 {row} 行 {field}（{code}）：{message}", "en": "Row {row} {field} ({code}): {message}"},
     "status.draft": {"zh": "草稿", "en": "draft"},
     "status.pending_review": {"zh": "待审核", "en": "pending review"},
     "status.issued": {"zh": "已开具", "en": "issued"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.handlers import faq
 from bot.handlers.context import Ctx
 from bot.handlers.engine import ChoiceHandler, Engine, Flow
-from bot.handlers.flows import records, review
+from bot.handlers.flows import batch, records, review
 from bot.handlers.flows.invoice import InvoiceFlow, submit
 from bot.handlers.services import Services
 
@@ -26,5 +26,5 @@ def build_engine(services: Services) -> Engine:
         "review": review.on_choice,
         "records": records.on_choice,
     }
-    return Engine(services, flows, [*records.COMMANDS, *review.COMMANDS], choices,
-                  faq.FaqResponder())
+    return Engine(services, flows, [*records.COMMANDS, *review.COMMANDS, *batch.COMMANDS],
+                  choices, faq.FaqResponder(), file_handlers=[batch.take_workbook])

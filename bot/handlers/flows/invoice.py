@@ -102,6 +102,10 @@ class InvoiceFlow:
             self._begin(ctx)
             return
         step = ctx.state.step
+        if not value:  # only a file: no step of this form takes one
+            ctx.say(ctx.t("input.files_ignored"))
+            self.ask(ctx, draft)
+            return
         if not ctx.state.sub.get(OFFER) and self._idle(ctx) and not ctx.inbound.choice:
             ctx.state.sub = {OFFER: True}  # welcome back: offer to go on, lose nothing
             self.ask(ctx, draft)
