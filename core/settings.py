@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -19,6 +19,8 @@ from core.errors import ConfigError
 
 Role = Literal["customer", "employee", "finance", "agent", "admin"]
 ROLES: tuple[Role, ...] = ("customer", "employee", "finance", "agent", "admin")
+Priority = Literal["urgent", "high", "normal", "low"]
+Category = Literal["account", "payment", "invoice", "order", "technical", "complaint", "other"]
 
 
 class _Strict(BaseModel):
@@ -77,8 +79,8 @@ class SupportSettings(_Strict):
 class SlaPolicy(_Strict):
     """Targets in minutes for one priority (and optionally one category)."""
 
-    priority: Literal["urgent", "high", "normal", "low"] | None = None
-    category: str | None = None
+    priority: Priority | None = None
+    category: Category | None = None
     first_response_minutes: int = Field(default=120, gt=0)
     resolution_minutes: int = Field(default=48 * 60, gt=0)
     calendar: Literal["support_hours", "working_days", "24x7"] = "support_hours"
@@ -99,6 +101,14 @@ def _default_policies() -> list[SlaPolicy]:
 class SlaSettings(_Strict):
     warn_at: float = Field(default=0.75, gt=0, lt=1)
     policies: list[SlaPolicy] = Field(default_factory=_default_policies)
+    # The working-days calendar: these hours on the days chinese_calendar calls working days, so
+    # "1 working day" is 8 h = 480 minutes. `holidays`/`workdays` correct the package's data.
+    working_day_start: time = time(9, 0)
+    working_day_end: time = time(17, 0)
+    holidays: list[date] = Field(default_factory=list)
+    workdays: list[date] = Field(default_factory=list)
+    close_after_days: int = Field(default=3, ge=1, le=60)  # solved -> closed when this quiet
+    max_tier: int = Field(default=3, ge=1, le=9)
 
 
 class SmtpSettings(_Strict):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,14 +67,27 @@ class Candidate:
 
 
 class Analyzer:
-    """normalize -> jieba (with the domain dictionary) -> tokens; jieba starts on first use."""
+    """normalize -> jieba (with the domain dictionary) -> tokens; jieba starts on first use.
+
+    `specificity` says how much a word of a question can tell about its topic: 1 for the
+    domain's own terms and rare words, little for everyday ones, nothing for story filler.
+    """
 
     def __init__(self, dict_dir: Path = DICT_DIR) -> None:
         self._dict_dir = dict_dir
         self._jieba: object | None = None
+        self._tagged_filler: frozenset[str] | None = None
+        self._specificity: dict[str, float] = {}
         self.stopwords = frozenset(
             word for line in read_lines(dict_dir / "stopwords.txt") for word in line.split()
         )
+        self.filler_words = frozenset(
+            word
+            for name in ("filler.txt", "english_common.txt")
+            for line in read_lines(dict_dir / name)
+            for word in line.split()
+        )
+        self.domain_words = _domain_words(dict_dir)
 
     def _tokenizer(self) -> object:
         if self._jieba is None:
@@ -102,6 +116,60 @@ class Analyzer:
             return 1.0
         surprise = math.log(tokenizer.total / count)  # type: ignore[attr-defined]
         return min(1.0, max(0.0, (surprise - _EVERYDAY) / (_RARE - _EVERYDAY)))
+
+    def is_filler(self, word: str) -> bool:
+        """Story filler: time words, pronouns, adverbs, people and hedges (and amounts)."""
+        if word in self.filler_words or _NUMBER.fullmatch(word):
+            return True
+        if self._tagged_filler is None:
+            self._tagged_filler = _jieba_filler_words()
+        return word in self._tagged_filler
+
+    def specificity(self, word: str) -> float:
+        """1 for a domain term or a rare word, down to 0 for an everyday one; -1 for filler."""
+        found = self._specificity.get(word)
+        if found is None:
+            if word in self.domain_words:
+                found = 1.0
+            elif self.is_filler(word):
+                found = -1.0
+            elif word.isascii():
+                found = 1.0  # English words not in english_common.txt are content words
+            else:
+                found = self.rarity(word)
+            if len(self._specificity) < 100_000:
+                self._specificity[word] = found
+        return found
+
+
+# jieba's part-of-speech tags of words that never carry a topic: pronouns, time words, adverbs,
+# conjunctions, prepositions, particles, interjections, onomatopoeia, directions, numerals and
+# measure words (一张, 几个).
+_FILLER_TAGS = frozenset("r t d c p u y e o ad f tg rr rz dg df uj ul uz ug ud uv k m q mq".split())
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _jieba_filler_words() -> frozenset[str]:
+    import jieba
+
+    path = Path(jieba.__file__).with_name("dict.txt")
+    found = set()
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] in _FILLER_TAGS:
+                found.add(parts[0])
+    return frozenset(found)
+
+
+def _domain_words(dict_dir: Path) -> frozenset[str]:
+    """The domain dictionary's words and the canonical forms the synonym tables map onto."""
+    words = {line.split()[0] for line in read_lines(dict_dir / "domain.txt")}
+    for line in read_lines(dict_dir / "synonyms.txt"):
+        words.add(line.split("=")[0].strip().lower())
+    for line in read_lines(dict_dir / "en_zh.txt"):
+        words.update(line.partition("=")[2].split())
+    return frozenset(words)
 
 
 _EVERYDAY, _RARE = 7.0, 13.0  # -log(p) of a word in jieba's counts: 参加 7.9, 印花税 14.4
@@ -132,8 +200,10 @@ class Matcher:
         self.analyzer = analyzer or default_analyzer()
         self.weights = weights or Weights()
         self._memo: dict[str, tuple[str, list[str]]] = {}
+        self._weights_memo: dict[str, float] = {}
         self._build_phrases()
         self._build_postings()
+        self._build_phrase_postings()
         self._build_pinyin()
         self._memo.clear()
 
@@ -189,6 +259,23 @@ class Matcher:
         ]
         self.idf = np.array([_idf(total, len(ids)) for ids, _ in rows.values()])
         self.unknown_idf = _idf(total, 0)
+
+    def _build_phrase_postings(self) -> None:
+        """Per term, the phrasings that use it and its weight there (for `phrase_coverage`)."""
+        rows: dict[str, list[int]] = {}
+        for phrase, (entry, question) in enumerate(self._all_questions()):
+            for term in set(self.analyzer.terms(self._analyze(question)[1])):
+                rows.setdefault(term, []).append(phrase)
+        mass = np.zeros(len(self.phrases))
+        self.phrase_postings: dict[str, np.ndarray] = {}
+        for term, phrases in rows.items():
+            ids = np.array(phrases, dtype=np.int64)
+            self.phrase_postings[term] = ids
+            np.add.at(mass, ids, self.term_weight(term))
+        self.phrase_mass = np.maximum(mass, 1e-9)
+
+    def _all_questions(self) -> list[tuple[int, str]]:
+        return [(i, q) for i, entry in enumerate(self.entries) for q in entry.questions]
 
     def _build_pinyin(self) -> None:
         """Toneless pinyin -> the knowledge base's most frequent word that reads so."""
@@ -261,21 +348,47 @@ class Matcher:
                 return size, known
         return 1, words[i]
 
+    def term_weight(self, term: str) -> float:
+        """How much a term of a question counts: its rarity in the knowledge base (IDF) times
+        how specific it is (domain term 1, everyday word `common`, story filler `filler`)."""
+        found = self._weights_memo.get(term)
+        if found is not None:
+            return found
+        w = self.weights
+        row = self.vocab.get(term)
+        idf = self.idf[row] if row is not None else self.unknown_idf * w.unknown
+        if len(term) == 1 and has_cjk(term):
+            idf *= w.single_char
+        spec = self.analyzer.specificity(term)
+        if spec < 0 and row is not None and _NUMBER.fullmatch(term):
+            spec = 1.0  # an amount or a limit the knowledge base itself states (5000, 24)
+        found = float(idf * (w.filler if spec < 0 else w.common + (1 - w.common) * spec))
+        if len(self._weights_memo) < 50_000:
+            self._weights_memo[term] = found
+        return found
+
     def lexical_scores(self, terms: Sequence[str]) -> np.ndarray:
+        """Per entry, the share of the question's weighted terms it covers (0..1)."""
         scores = np.zeros(len(self.entries))
         mass = 0.0
         for term in set(terms):
-            weight = self.weights.single_char if len(term) == 1 and has_cjk(term) else 1.0
+            weight = self.term_weight(term)
+            mass += weight
             row = self.vocab.get(term)
-            if row is None:
-                floor = self.weights.unknown_floor
-                mass += weight * self.unknown_idf * max(floor, self.analyzer.rarity(term))
-                continue
-            idf = weight * self.idf[row]
-            mass += idf
-            ids, sats = self.postings[row]
-            scores[ids] += idf * sats
+            if row is not None:
+                ids, sats = self.postings[row]
+                scores[ids] += weight * sats
         return scores / mass if mass else scores
+
+    def phrase_coverage(self, terms: Sequence[str]) -> np.ndarray:
+        """Per entry, the largest share of one of its phrasings that the question contains: a
+        long question that tells a story around "抬头少了有限公司" still holds that phrasing."""
+        covered = np.zeros(len(self.phrases))
+        for term in set(terms):
+            ids = self.phrase_postings.get(term)
+            if ids is not None:
+                covered[ids] += self.term_weight(term)
+        return np.maximum.reduceat(covered / self.phrase_mass, self.phrase_starts)
 
     def fuzzy_scores(self, text: str, lexical: np.ndarray) -> np.ndarray:
         if not text:

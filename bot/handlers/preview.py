@@ -56,14 +56,14 @@ def render_pdf(ctx: Ctx, data: InvoiceData, name: str, *, number: str | None = N
     from core.pdf import render_invoice_pdf  # reportlab is loaded only when a PDF is wanted
 
     folder: Path = ctx.services.files_dir
-    folder.mkdir(parents=True, exist_ok=True)
     # The same content renders to the same file: showing the preview again (help, back) is free.
     fingerprint = hashlib.sha256(
         f"{data.model_dump_json()}|{number}|{issued_at}|{kind}|{preview}".encode()
     ).hexdigest()[:12]
-    path = folder / f"{name}-{fingerprint}.pdf"
+    path = folder / fingerprint / f"{name}.pdf"
     if path.exists():
         return str(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")  # never a half-written PDF
     render_invoice_pdf(data, ctx.services.settings.seller, number=number,
                        issued_at=issued_at, kind=kind, preview=preview, path=partial)  # type: ignore[arg-type]

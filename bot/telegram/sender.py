@@ -1,0 +1,165 @@
+"""Getting queued sends to Telegram: one chat at a time in order, a failed send tried again.
+
+`Sender` plays a `tg_send` document (see ledger.py) and deletes it when Telegram has it all;
+`Notifier` is the loop that moves the durable outbox of `tg:` people (approvals, rejections,
+PDFs, ticket replies) into sends, and retries sends left over by a failure or a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Coroutine, Hashable
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+from telegram import Bot
+
+from bot.handlers.engine import Engine
+from bot.telegram.ledger import EngineThread, Ledger
+from bot.telegram.outgoing import DeliveryFailed, perform
+
+logger = logging.getLogger(__name__)
+
+PRUNE_EVERY = 600.0  # seconds
+RETRY_CAP = 300.0  # seconds: the longest wait before a failed send is tried again
+PLATFORM_PREFIX = "tg:"
+
+
+class KeyedLocks:
+    """One asyncio lock per key (a chat), forgotten when nobody holds or waits for it.
+
+    Waiters are served first come, first served, so a chat's events keep their order."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Hashable, tuple[asyncio.Lock, list[int]]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: Hashable) -> AsyncIterator[None]:
+        lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                del self._locks[key]
+
+
+class Sender:
+    def __init__(self, bot: Bot, thread: EngineThread, ledger: Ledger) -> None:
+        self.bot = bot
+        self.thread = thread
+        self.ledger = ledger
+        self.chats = KeyedLocks()
+        self._inflight: set[str] = set()
+
+    def busy(self, key: str) -> bool:
+        return key in self._inflight
+
+    async def deliver(self, key: str, doc: dict[str, Any]) -> None:
+        """Send what is left of one queued document, in order; forget it once all is sent."""
+        if key in self._inflight:
+            return
+        self._inflight.add(key)
+        try:
+            async with self.chats.hold(doc["chat_id"]):
+                await self._play(key, doc)
+        finally:
+            self._inflight.discard(key)
+
+    async def _play(self, key: str, doc: dict[str, Any]) -> None:
+        actions: list[dict[str, Any]] = doc["actions"]
+        while doc["done"] < len(actions):
+            try:
+                await perform(self.bot, int(doc["chat_id"]), actions[doc["done"]])
+            except DeliveryFailed as error:
+                doc["attempts"] = int(doc.get("attempts", 0)) + 1
+                wait = min(2.0 ** doc["attempts"], RETRY_CAP)
+                doc["not_before"] = time.time() + wait
+                logger.warning("could not deliver to chat %s (%s); again in %.0f s",
+                               doc["chat_id"], error, wait)
+                await self.thread.run(self.ledger.progress, key, doc)
+                return
+            doc["done"] += 1
+            if doc["done"] < len(actions):  # a crash now resends only what is left
+                await self.thread.run(self.ledger.progress, key, doc)
+        await self.thread.run(self.ledger.sent, key)
+
+
+class Notifier:
+    """Every `interval` seconds, or at once when kicked (after each update), deliver outboxes."""
+
+    def __init__(self, engine: Engine, ledger: Ledger, thread: EngineThread, sender: Sender,
+                 interval: float = 1.0) -> None:
+        self.engine = engine
+        self.ledger = ledger
+        self.thread = thread
+        self.sender = sender
+        self.interval = interval
+        self._kicked = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def kick(self) -> None:
+        self._kicked.set()
+
+    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        """Run a send in the background, tracked so that shutdown waits for it briefly."""
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        pruned = 0.0
+        while not stop.is_set():
+            self._kicked.clear()
+            try:
+                await self.sweep()
+                if time.monotonic() - pruned > PRUNE_EVERY:
+                    dropped = await self.thread.run(self.ledger.prune)
+                    pruned = time.monotonic()
+                    logger.debug("pruned %d old update marks", dropped)
+            except Exception:  # the loop must outlive one bad sweep
+                logger.exception("notifier sweep failed")
+            await _first_of(self._kicked, stop, timeout=self.interval)
+
+    async def sweep(self) -> None:
+        for key, doc in await self.thread.run(self._collect):
+            if not self.sender.busy(key):
+                self.spawn(self.sender.deliver(key, doc))
+
+    def _collect(self) -> list[tuple[str, dict[str, Any]]]:
+        """On the engine thread: each waiting `tg:` outbox becomes a send, atomically."""
+        repo = self.ledger.repo
+        for user_key in self.engine.services.notifier.pending_users():
+            chat = user_key.removeprefix(PLATFORM_PREFIX)
+            if not user_key.startswith(PLATFORM_PREFIX) or not chat.lstrip("-").isdigit():
+                continue
+            with repo.transaction():
+                self.ledger.queue(int(chat), self.engine.deliver_pending(user_key))
+        return self.ledger.waiting()
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("delivery failed", exc_info=task.exception())
+
+    async def drain(self, timeout: float) -> None:
+        """At shutdown: let sends under way finish for a moment, then leave them queued."""
+        if self._tasks:
+            _done, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+            for task in pending:
+                task.cancel()
+            with suppress(asyncio.CancelledError):
+                await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def _first_of(event: asyncio.Event, stop: asyncio.Event, timeout: float) -> None:
+    waiters = [asyncio.create_task(event.wait()), asyncio.create_task(stop.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
