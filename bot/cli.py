@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from core.errors import SifError
+from core.privacy import install_log_masking
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_log_masking()
     try:
         args = build_parser().parse_args(argv)
         code: int = args.func(args)

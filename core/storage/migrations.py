@@ -37,7 +37,35 @@ def _v2_documents(db: sqlite_utils.Database) -> None:
     db.table("docs").create({"kind": str, "key": str, "body": str}, pk=("kind", "key"))
 
 
+def _v3_tickets(db: sqlite_utils.Database) -> None:
+    """Tickets (JSON body + query columns), the SLA events sent (one row each, ever) and the
+    notices waiting for support hours."""
+    db.execute(
+        "CREATE TABLE tickets (id TEXT PRIMARY KEY, number INTEGER NOT NULL UNIQUE, "
+        "requester TEXT NOT NULL, status TEXT NOT NULL, priority TEXT NOT NULL, "
+        "category TEXT NOT NULL, assignee TEXT, created_at TEXT NOT NULL, "
+        "updated_at TEXT NOT NULL, due_at REAL, next_sla_at REAL, body TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX tickets_requester ON tickets(requester, number)")
+    db.execute("CREATE INDEX tickets_status ON tickets(status, updated_at)")
+    db.execute("CREATE INDEX tickets_created ON tickets(created_at)")
+    db.execute("CREATE INDEX tickets_due ON tickets(due_at) WHERE due_at IS NOT NULL")
+    db.execute("CREATE INDEX tickets_next_sla ON tickets(next_sla_at) "
+               "WHERE next_sla_at IS NOT NULL")
+    db.execute(
+        "CREATE TABLE sla_events (ticket_id TEXT NOT NULL, clock TEXT NOT NULL, "
+        "kind TEXT NOT NULL, epoch INTEGER NOT NULL, at TEXT NOT NULL, "
+        "PRIMARY KEY (ticket_id, clock, kind, epoch))"
+    )
+    db.execute(
+        "CREATE TABLE ticket_notices (id INTEGER PRIMARY KEY, deliver_after REAL NOT NULL, "
+        "body TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX ticket_notices_due ON ticket_notices(deliver_after)")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1_issuance),
     (2, _v2_documents),
+    (3, _v3_tickets),
 ]
