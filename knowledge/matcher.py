@@ -1,14 +1,21 @@
 """Ranks knowledge-base entries for a question: a lexical (BM25-like) score plus a fuzzy one.
 
 - Lexical: jieba tokens (domain dictionary, synonyms, stop words) weighted by BM25 saturation and
-  IDF, normalised by the question's own IDF mass, so it reads as "how much of what was asked
-  this entry covers" (0..1). Unknown words count against every entry: that is what lets
-  questions about loans or movies fall below the threshold.
-- Fuzzy: rapidfuzz similarity of the normalised question to every phrasing at once
-  (`process.cdist`), best phrasing per entry. On a very large knowledge base only the best
-  lexical candidates get the fuzzy pass, to keep a lookup within a few milliseconds.
+  IDF, normalised by the question's own weight, so it reads as "how much of what was asked this
+  entry covers" (0..1). A question word weighs its IDF times its specificity: a domain term
+  counts fully, an everyday word less, story filler (上周, 老板, 结果 ...) almost nothing, so a
+  long story-style question is scored by its invoice words. Unknown content words count against
+  every entry, words of another domain (dict/offtopic.txt: 贷款, 印花税, QuickBooks ...) three
+  times as much: that is what lets questions about loans or movies fall below the threshold.
+- Fuzzy: rapidfuzz similarity of the normalised question to the phrasings of the best lexical
+  candidates (`process.cdist`, best phrasing per entry), scaled by the share of the question
+  the knowledge base knows.
+- Optional channels, off by default and explored by `benchmarks/faq.py --tune`: phrasing
+  coverage (the largest share of one phrasing inside the question) and Chinese character pairs.
 - Typos a Pinyin IME makes ("明系" for 明细) and whole-pinyin questions ("fapiao zenme kai") are
-  mapped back onto the knowledge base's own words by their toneless pinyin.
+  mapped back onto the knowledge base's own words by their toneless pinyin; an unknown word made
+  of known ones ("报销单据") is split into them; English word forms meet on a crude stem.
+- `answer_similarity` tells near-duplicate answers apart from rivals (service.decide).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +36,7 @@ from rapidfuzz import fuzz, process
 from knowledge.kb import Entry
 from knowledge.normalize import (
     DICT_DIR,
+    english_stem,
     has_cjk,
     latin_words,
     looks_like_pinyin,
@@ -39,23 +48,27 @@ from knowledge.normalize import (
 
 logger = logging.getLogger(__name__)
 
-FULL_FUZZY_LIMIT = 6000
-FUZZY_CUTOFF = 30  # below 30% similar is noise; skipping it keeps long questions fast  # phrasings; above this the fuzzy pass only sees lexical candidates
+FULL_FUZZY_LIMIT = 300  # phrasings; above this the fuzzy pass only sees the lexical candidates
+FUZZY_CUTOFF = 30  # below 30% similar is noise; skipping it keeps long questions fast
 
 
 @dataclass(frozen=True)
 class Weights:
-    """How the two scores are built and mixed (chosen on the tuning half of faq-dev)."""
+    """How the scores are built and mixed (chosen by `benchmarks/faq.py --tune`)."""
 
     lexical: float = 0.7  # share of the lexical score in the final one; the rest is fuzzy
+    coverage: float = 1.0  # share of question coverage in the lexical score; the rest: phrasing
     k1: float = 0.6
     b: float = 0.3
     answer_weight: float = 0.5  # a word in the answer counts this much of one in a phrasing
-    candidates: int = 64  # entries that get the fuzzy pass on a large knowledge base
+    candidates: int = 32  # entries (best lexical ones) that get the fuzzy pass
     single_char: float = 0.3  # weight of a one-character Chinese term (多, 高, 开 ...)
     filler: float = 0.1  # weight of story filler (上周, 老板, 结果, 已经 ...) in a question
     common: float = 0.3  # weight of an everyday word, rising to 1 for a rare one (jieba counts)
     unknown: float = 1.0  # an unknown content word weighs this many times the rarest known one
+    offtopic: float = 3.0  # ... and a word of another domain (贷款, 印花税, QuickBooks) this many
+    bigram: float = 0.0  # share of the character-bigram score in the lexical one (word splits vary)
+    bigram_unknown: float = 0.3  # an unknown bigram weighs this share of an unknown word
 
 
 @dataclass(frozen=True)
@@ -78,16 +91,20 @@ class Analyzer:
         self._jieba: object | None = None
         self._tagged_filler: frozenset[str] | None = None
         self._specificity: dict[str, float] = {}
+        self._offtopic_memo: dict[str, bool] = {}
         self.stopwords = frozenset(
             word for line in read_lines(dict_dir / "stopwords.txt") for word in line.split()
         )
         self.filler_words = frozenset(
-            word
+            _stem(word)
             for name in ("filler.txt", "english_common.txt")
             for line in read_lines(dict_dir / name)
             for word in line.split()
         )
         self.domain_words = _domain_words(dict_dir)
+        self.offtopic_words = frozenset(
+            _stem(word) for line in read_lines(dict_dir / "offtopic.txt") for word in line.split()
+        )
 
     def _tokenizer(self) -> object:
         if self._jieba is None:
@@ -97,6 +114,9 @@ class Analyzer:
             tokenizer = jieba.Tokenizer()
             tokenizer.initialize()
             tokenizer.load_userdict(str(self._dict_dir / "domain.txt"))
+            for word in self.offtopic_words:  # so "加计扣除" stays one word
+                if has_cjk(word) and len(word) > 1 and word not in tokenizer.FREQ:
+                    tokenizer.add_word(word, 100)
             self._jieba = tokenizer
         return self._jieba
 
@@ -125,6 +145,19 @@ class Analyzer:
             self._tagged_filler = _jieba_filler_words()
         return word in self._tagged_filler
 
+    def is_offtopic(self, word: str) -> bool:
+        """A word of another domain, or an unknown word built on one ("银行贷款")."""
+        if word in self.offtopic_words:
+            return True
+        if len(word) < 3 or not has_cjk(word):
+            return False
+        found = self._offtopic_memo.get(word)
+        if found is None:
+            found = any(len(o) > 1 and o in word for o in self.offtopic_words)
+            if len(self._offtopic_memo) < 100_000:
+                self._offtopic_memo[word] = found
+        return found
+
     def specificity(self, word: str) -> float:
         """1 for a domain term or a rare word, down to 0 for an everyday one; -1 for filler."""
         found = self._specificity.get(word)
@@ -145,7 +178,10 @@ class Analyzer:
 # jieba's part-of-speech tags of words that never carry a topic: pronouns, time words, adverbs,
 # conjunctions, prepositions, particles, interjections, onomatopoeia, directions, numerals and
 # measure words (一张, 几个).
-_FILLER_TAGS = frozenset("r t d c p u y e o ad f tg rr rz dg df uj ul uz ug ud uv k m q mq".split())
+_FILLER_TAGS = frozenset({
+    "r", "t", "d", "c", "p", "u", "y", "e", "o", "ad", "f", "tg", "rr", "rz", "dg", "df", "uj",
+    "ul", "uz", "ug", "ud", "uv", "k", "m", "q", "mq",
+})
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -176,10 +212,8 @@ _EVERYDAY, _RARE = 7.0, 13.0  # -log(p) of a word in jieba's counts: 参加 7.9,
 
 
 def _stem(word: str) -> str:
-    """Plural English nouns -> singular (invoices -> invoice); other words unchanged."""
-    if word.isascii() and len(word) > 4 and word.endswith("s") and word[-2] not in "siu":
-        return word[:-1]
-    return word
+    """English words -> a crude stem (invoices, invoiced -> invoic); other words unchanged."""
+    return english_stem(word) if word.isascii() else word
 
 
 @cache
@@ -203,8 +237,10 @@ class Matcher:
         self._weights_memo: dict[str, float] = {}
         self._build_phrases()
         self._build_postings()
+        self._build_bigrams()
         self._build_phrase_postings()
         self._build_pinyin()
+        self._answer_vectors: dict[int, tuple[dict[str, float], float]] = {}
         self._memo.clear()
 
     # -- building -------------------------------------------------------------------------
@@ -226,6 +262,8 @@ class Matcher:
         self.phrase_starts = np.array(starts, dtype=np.int64)
         self.phrase_counts = np.diff([*starts, len(phrases)])
         self.phrase_entry = np.repeat(np.arange(len(self.entries)), self.phrase_counts)
+        self.entry_phrases = [phrases[start : start + count]
+                              for start, count in zip(starts, self.phrase_counts, strict=True)]
         self.ids = {entry.id: index for index, entry in enumerate(self.entries)}
 
     def _entry_tf(self, entry: Entry) -> dict[str, float]:
@@ -260,10 +298,51 @@ class Matcher:
         self.idf = np.array([_idf(total, len(ids)) for ids, _ in rows.values()])
         self.unknown_idf = _idf(total, 0)
 
+    def _build_bigrams(self) -> None:
+        """BM25 postings of Chinese character pairs: "开票员" still shares "开票" with 开票."""
+        w = self.weights
+        tfs = []
+        for entry in self.entries:
+            tf: dict[str, float] = {}
+            for question in entry.questions:
+                for gram in _bigrams(self._analyze(question)[0]):
+                    tf[gram] = tf.get(gram, 0.0) + 1.0
+            for gram in _bigrams(normalize(entry.answer.zh)):
+                tf[gram] = tf.get(gram, 0.0) + w.answer_weight
+            tfs.append(tf)
+        lengths = np.array([sum(tf.values()) for tf in tfs], dtype=np.float64)
+        norms = w.k1 * (1 - w.b + w.b * lengths / max(lengths.mean(), 1e-9))
+        rows: dict[str, tuple[list[int], list[float]]] = {}
+        for index, tf in enumerate(tfs):
+            for gram, count in tf.items():
+                ids, sats = rows.setdefault(gram, ([], []))
+                ids.append(index)
+                sats.append(count / (count + norms[index]))
+        total = len(self.entries)
+        self.bigram_postings = {
+            gram: (np.array(ids, dtype=np.int64), np.array(sats), _idf(total, len(ids)))
+            for gram, (ids, sats) in rows.items()
+        }
+
+    def bigram_scores(self, text: str) -> np.ndarray:
+        """Per entry, the weighted share of the question's character pairs it holds (0..1)."""
+        scores = np.zeros(len(self.entries))
+        mass = 0.0
+        unknown = self.unknown_idf * self.weights.unknown * self.weights.bigram_unknown
+        for gram in set(_bigrams(text)):
+            found = self.bigram_postings.get(gram)
+            if found is None:
+                mass += unknown
+                continue
+            ids, sats, idf = found
+            mass += idf
+            scores[ids] += idf * sats
+        return scores / mass if mass else scores
+
     def _build_phrase_postings(self) -> None:
         """Per term, the phrasings that use it and its weight there (for `phrase_coverage`)."""
         rows: dict[str, list[int]] = {}
-        for phrase, (entry, question) in enumerate(self._all_questions()):
+        for phrase, question in enumerate(self._all_questions()):
             for term in set(self.analyzer.terms(self._analyze(question)[1])):
                 rows.setdefault(term, []).append(phrase)
         mass = np.zeros(len(self.phrases))
@@ -274,8 +353,26 @@ class Matcher:
             np.add.at(mass, ids, self.term_weight(term))
         self.phrase_mass = np.maximum(mass, 1e-9)
 
-    def _all_questions(self) -> list[tuple[int, str]]:
-        return [(i, q) for i, entry in enumerate(self.entries) for q in entry.questions]
+    def answer_similarity(self, first: int, second: int) -> float:
+        """Cosine of two entries' answers over weighted terms: near 1 for near-duplicates."""
+        (a, norm_a), (b, norm_b) = self._answer_vector(first), self._answer_vector(second)
+        if len(b) < len(a):
+            a, b = b, a
+        dot = sum(weight * b[term] for term, weight in a.items() if term in b)
+        return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+
+    def _answer_vector(self, index: int) -> tuple[dict[str, float], float]:
+        found = self._answer_vectors.get(index)
+        if found is None:
+            text = self.entries[index].answer.zh or self.entries[index].answer.en
+            terms = set(self.analyzer.terms(self.analyzer.words(normalize(text))))
+            vector = {term: self.term_weight(term) for term in terms}
+            found = (vector, math.sqrt(sum(w * w for w in vector.values())))
+            self._answer_vectors[index] = found
+        return found
+
+    def _all_questions(self) -> list[str]:
+        return [q for entry in self.entries for q in entry.questions]
 
     def _build_pinyin(self) -> None:
         """Toneless pinyin -> the knowledge base's most frequent word that reads so."""
@@ -324,14 +421,33 @@ class Matcher:
         i = 0
         while i < len(words):
             word = words[i]
-            if len(word) > 1 and (word in self.vocab or word in self.analyzer.stopwords):
+            known = word in self.vocab or word in self.analyzer.stopwords
+            if len(word) > 1 and (known or word in self.analyzer.offtopic_words):
                 out.append(word)  # the common case: a word the knowledge base knows
                 i += 1
                 continue
             size, word = self._known_reading(words, i)
-            out.append(word)
+            if size == 1 and word not in self.vocab and len(word) >= 3 and has_cjk(word):
+                out.extend(self._known_pieces(word))
+            else:
+                out.append(word)
             i += size
         return out
+
+    def _known_pieces(self, word: str) -> list[str]:
+        """An unknown word that is made of known ones ("报销单据" -> 报销 单据), else itself."""
+        best: list[list[str] | None] = [None] * (len(word) + 1)
+        best[0] = []
+        for start in range(len(word)):
+            done = best[start]
+            if done is None:
+                continue
+            for end in range(start + 2, min(len(word), start + 8) + 1):
+                piece = word[start:end]
+                current = best[end]
+                if piece in self.vocab and (current is None or len(done) + 1 < len(current)):
+                    best[end] = [*done, piece]
+        return best[len(word)] or [word]
 
     def _known_reading(self, words: list[str], i: int) -> tuple[int, str]:
         """The longest run of 1-3 words from `i` that reads like one known word."""
@@ -355,6 +471,10 @@ class Matcher:
         if found is not None:
             return found
         w = self.weights
+        if self.analyzer.is_offtopic(term):
+            found = float(self.unknown_idf * w.offtopic)
+            self._weights_memo[term] = found
+            return found
         row = self.vocab.get(term)
         idf = self.idf[row] if row is not None else self.unknown_idf * w.unknown
         if len(term) == 1 and has_cjk(term):
@@ -375,10 +495,20 @@ class Matcher:
             weight = self.term_weight(term)
             mass += weight
             row = self.vocab.get(term)
-            if row is not None:
+            if row is not None and not self.analyzer.is_offtopic(term):
                 ids, sats = self.postings[row]
                 scores[ids] += weight * sats
         return scores / mass if mass else scores
+
+    def known_share(self, terms: Sequence[str]) -> float:
+        """The share of the question's weight carried by words the knowledge base knows."""
+        total = known = 0.0
+        for term in set(terms):
+            weight = self.term_weight(term)
+            total += weight
+            if term in self.vocab and not self.analyzer.is_offtopic(term):
+                known += weight
+        return known / total if total else 0.0
 
     def phrase_coverage(self, terms: Sequence[str]) -> np.ndarray:
         """Per entry, the largest share of one of its phrasings that the question contains: a
@@ -402,28 +532,53 @@ class Matcher:
     def _fuzzy_candidates(self, text: str, lexical: np.ndarray) -> np.ndarray:
         keep = min(self.weights.candidates, len(self.entries))
         best = np.argpartition(-lexical, keep - 1)[:keep]
-        starts, counts = self.phrase_starts[best], self.phrase_counts[best]
-        offsets = np.repeat(np.cumsum(counts) - counts, counts)
-        rows = np.repeat(starts, counts) + np.arange(int(counts.sum())) - offsets
-        phrases = [self.phrases[r] for r in rows]
-        sims = process.cdist([text], phrases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)[0]
+        phrases = list(chain.from_iterable(self.entry_phrases[i] for i in best))
+        sims = process.cdist([text], phrases, scorer=fuzz.ratio, dtype=np.uint8,
+                             score_cutoff=FUZZY_CUTOFF)[0]
+        counts = self.phrase_counts[best]
         per_entry = np.zeros(len(self.entries))
-        np.maximum.at(per_entry, self.phrase_entry[rows], sims / 100.0)
+        per_entry[best] = np.maximum.reduceat(sims, np.cumsum(counts) - counts) / 100.0
         return per_entry
+
+    def channels(
+        self, question: str, phrasing: bool = False
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """Per entry: the lexical score (words, and character pairs), the phrasing coverage
+        (when asked for) and the fuzzy score of a question."""
+        text, terms = self.analyze_question(question)
+        lexical = self.lexical_scores(terms)
+        # Character pairs, phrasing coverage and string likeness count as far as the question
+        # is about things the knowledge base knows: "reset my Netflix password" holds "reset
+        # password" too.
+        known = self.known_share(terms)
+        if self.weights.bigram > 0:
+            share = self.weights.bigram
+            lexical = (1 - share) * lexical + share * self.bigram_scores(text) * known
+        covered = self.phrase_coverage(terms) * known if phrasing else None
+        fuzzy = self.fuzzy_scores(text, lexical) * known
+        return lexical, covered, fuzzy
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """The best `limit` entries for `question`, best first."""
-        text, terms = self.analyze_question(question)
-        lexical = self.lexical_scores(terms)
-        fuzzy = self.fuzzy_scores(text, lexical)
-        share = self.weights.lexical
-        combined = share * lexical + (1 - share) * fuzzy
+        w = self.weights
+        lexical, covered, fuzzy = self.channels(question, phrasing=w.coverage < 1)
+        if covered is not None:
+            lexical = w.coverage * lexical + (1 - w.coverage) * covered
+        combined = w.lexical * lexical + (1 - w.lexical) * fuzzy
         limit = min(limit, len(self.entries))
         top = np.argpartition(-combined, limit - 1)[:limit]
         top = top[np.argsort(-combined[top], kind="stable")]
         return [
             Candidate(int(i), float(combined[i]), float(lexical[i]), float(fuzzy[i])) for i in top
         ]
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _bigrams(text: str) -> list[str]:
+    """Adjacent Chinese character pairs of a normalised text."""
+    return [run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
 
 
 def _idf(total: int, containing: int) -> float:

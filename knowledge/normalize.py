@@ -44,6 +44,7 @@ class TermMaps:
     synonyms: re.Pattern[str]
     synonym_map: dict[str, str]
     fillers: re.Pattern[str]
+    stemmed_map: dict[str, str]  # stem of a one-word English term -> Chinese (submitting -> 提交)
 
 
 def read_lines(path: Path) -> Iterable[str]:
@@ -55,8 +56,25 @@ def read_lines(path: Path) -> Iterable[str]:
 
 
 def _alternation(words: Iterable[str], suffix: str = "") -> str:
-    ordered = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w) + suffix for w in ordered)
+    """A regex matching any of `words` (the longest one where several match), followed by
+    `suffix`, built as a trie: hundreds of terms cost one pass, not one try per term."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in set(words):
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return suffix
+        either = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:
+            return either
+        return f"(?:{either}|{suffix})" if suffix else f"(?:{either})?"
+
+    return pattern(trie)
 
 
 def load_term_maps(dict_dir: Path = DICT_DIR) -> TermMaps:
@@ -74,7 +92,8 @@ def load_term_maps(dict_dir: Path = DICT_DIR) -> TermMaps:
     # The canonical forms are in the alternation too, so "购买方" is not re-read as "购" + "买方".
     synonyms = re.compile("(" + _alternation(synonym_map) + ")")
     fillers = re.compile(_alternation(FILLERS))
-    return TermMaps(english, english_map, synonyms, synonym_map, fillers)
+    stemmed = {english_stem(term): chinese for term, chinese in english_map.items() if " " not in term}
+    return TermMaps(english, english_map, synonyms, synonym_map, fillers, stemmed)
 
 
 @cache
@@ -115,6 +134,22 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def english_stem(word: str) -> str:
+    """A crude English stem, the same for every form of a word: submitted, submitting, submits
+    -> "submit"; changed, changes -> "chang". Only used to make forms meet, never shown."""
+    if len(word) <= 3 or not word.isascii() or not word.isalpha():
+        return word
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)] + repl
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]
+    return word
+
+
 def _english_to_chinese(text: str, maps: TermMaps) -> str:
     def replace(match: re.Match[str]) -> str:
         word = match.group(1)
@@ -123,7 +158,15 @@ def _english_to_chinese(text: str, maps: TermMaps) -> str:
             found = maps.english_map.get(word[:-2])
         return f" {found} " if found else word
 
-    return maps.english.sub(replace, text)
+    text = maps.english.sub(replace, text)
+    if maps.stemmed_map:
+        text = _LATIN_WORD.sub(lambda m: _stemmed_term(m.group(0), maps), text)
+    return text
+
+
+def _stemmed_term(word: str, maps: TermMaps) -> str:
+    found = maps.stemmed_map.get(english_stem(word))
+    return f" {found} " if found else word
 
 
 def normalize(text: str, maps: TermMaps | None = None) -> str:

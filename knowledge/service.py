@@ -31,17 +31,22 @@ KNOWN_PLACEHOLDERS = (
     "site_url", "support_hours",
 )
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_RIVALS = 6  # entries ranked per question: the best one and the rivals it must lead
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Where confident ends and unsure begins (chosen on the tuning half of faq-dev)."""
+    """Where confident ends and unsure begins (chosen by `benchmarks/faq.py --tune` on the
+    tuning half of faq-dev and a calibration set of our own, never on the held-out half)."""
 
-    answer: float = 0.29  # the best entry's score needed to answer
-    margin: float = 0.12  # ... and its lead over the next entry; closer -> "did you mean"
-    sure: float = 0.50  # from this score on, answer even when another entry is close
+    answer: float = 0.54  # a score that answers when it leads the next rival by `margin`
+    margin: float = 0.06
+    floor: float = 0.25  # a lower score answers when it is `lead` times the next rival's: a
+    lead: float = 1.5  # long story scores low, but far ahead of everything else
+    sure: float = 0.90  # from this score on, answer even when another entry is close
     clarify: float = 0.20  # below this nothing is offered but a ticket or a human
     suggest: float = 0.20  # floor for an entry to be offered as "did you mean"
+    family: float = 0.30  # answers this similar (cosine) are one answer family: no need to ask
 
 
 class Suggestion(BaseModel):
@@ -146,15 +151,25 @@ def chitchat_kind(question: str) -> str | None:
     return found
 
 
-def decide(candidates: list[Candidate], thresholds: Thresholds) -> Decision:
-    """answer when the best entry is very good, or good and clearly ahead; clarify when it is
-    close to another or middling; decline when nothing is good."""
+def decide(
+    candidates: list[Candidate],
+    thresholds: Thresholds,
+    same_family: Callable[[int, int], bool] | None = None,
+) -> Decision:
+    """answer when the best entry is very good, or good and ahead of every entry that says
+    something else (by a margin, or by a multiple for a lower score); clarify when it is close to another or middling; decline when nothing
+    is good. Entries of one answer family (near-duplicate answers) are not rivals: asking
+    "did you mean A or A'?" helps nobody."""
     if not candidates or candidates[0].score < thresholds.clarify:
         return "decline"
     best = candidates[0].score
-    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    if best >= thresholds.sure or (
-        best >= thresholds.answer and best - runner_up >= thresholds.margin
+    first = candidates[0].index
+    runner_up = next((c.score for c in candidates[1:]
+                      if same_family is None or not same_family(first, c.index)), 0.0)
+    if (
+        best >= thresholds.sure
+        or (best >= thresholds.answer and best - runner_up >= thresholds.margin)
+        or (best >= thresholds.floor and best >= thresholds.lead * runner_up)
     ):
         return "answer"
     return "clarify"
@@ -246,8 +261,8 @@ class KnowledgeBase:
             return AskResult(answered=False, entry_id=None, score=0.0, answer=reply,
                              decision="chitchat")
         matcher = self.matcher
-        candidates = matcher.rank(question, limit=max(top, 1) + 1)
-        decision = decide(candidates, self.thresholds)
+        candidates = matcher.rank(question, limit=max(top + 1, _RIVALS))
+        decision = decide(candidates, self.thresholds, self._family(matcher))
         result = self._result(matcher, candidates, decision, answer_lang, values, top)
         if decision != "answer":
             self._log_unanswered(question, answer_lang, result)
@@ -283,6 +298,12 @@ class KnowledgeBase:
         return AskResult(answered=False, entry_id=None, score=score,
                          answer=fill_placeholders(text, values), suggestions=offered,
                          decision=decision)
+
+    def _family(self, matcher: Matcher) -> Callable[[int, int], bool] | None:
+        floor = self.thresholds.family
+        if floor <= 0:
+            return None
+        return lambda a, b: matcher.answer_similarity(a, b) >= floor
 
     def _log_unanswered(self, question: str, lang: str, result: AskResult) -> None:
         if self.log is None:

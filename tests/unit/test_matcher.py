@@ -103,7 +103,7 @@ def candidates(*scores: float) -> list[Candidate]:
     return [Candidate(i, s, s, s) for i, s in enumerate(scores)]
 
 
-THRESHOLDS = Thresholds(answer=0.5, margin=0.1, sure=0.8, clarify=0.3, suggest=0.3)
+THRESHOLDS = Thresholds(answer=0.5, margin=0.1, sure=0.8, clarify=0.3, suggest=0.3, floor=0.9)
 
 
 def test_a_good_clear_winner_is_answered() -> None:
@@ -120,6 +120,14 @@ def test_a_very_good_score_is_answered_even_with_a_close_second() -> None:
 
 def test_a_middling_score_asks_did_you_mean() -> None:
     assert decide(candidates(0.4, 0.1), THRESHOLDS) == "clarify"
+
+
+def test_a_lower_score_far_ahead_of_every_rival_is_answered() -> None:
+    lead = Thresholds(answer=0.5, margin=0.1, sure=0.8, clarify=0.2, suggest=0.2, floor=0.25,
+                      lead=1.5)
+    assert decide(candidates(0.3, 0.12), lead) == "answer"  # a long story: low, but alone
+    assert decide(candidates(0.3, 0.25), lead) == "clarify"
+    assert decide(candidates(0.22, 0.01), lead) == "clarify"  # under the floor
 
 
 def test_nothing_good_is_declined() -> None:
@@ -146,3 +154,53 @@ def test_default_placeholders_say_plainly_they_are_not_configured() -> None:
     assert "尚未配置" in default_placeholders("zh")["support_email"]
     assert "not configured" in default_placeholders("en")["hotline"]
     assert default_placeholders("en")["site_url"] == "www.sif.com"
+
+
+# -- story filler, other domains, answer families --------------------------------------------
+
+FAMILY = [
+    entry("void-now", ["发票开错了怎么办", "当月发票作废"],
+          "当月发票申请作废；跨月发票不能作废，要开红字发票。",
+          "Void an invoice of the current month; an older one needs a red-letter invoice."),
+    entry("void-month", ["跨月发票能作废吗", "上个月的发票"],
+          "跨月发票不能作废，要开红字发票；当月发票可以作废。",
+          "An invoice of a previous month cannot be voided: issue a red-letter invoice."),
+    entry("lock", ["账号被锁定了怎么办", "密码输错 锁定"],
+          "连续输错密码 5 次锁定 30 分钟。", "Five wrong passwords lock the account for 30 minutes."),
+]
+
+
+def test_story_filler_weighs_far_less_than_a_domain_term(matcher: Matcher) -> None:
+    assert matcher.term_weight("上周") < 0.25 * matcher.term_weight("专票")
+    assert matcher.term_weight("老板") < 0.25 * matcher.term_weight("密码")
+
+
+def test_a_long_story_still_finds_the_entry(matcher: Matcher) -> None:
+    story = "上周老板让我给客户开一张增值税专用发票，我以前从来没弄过，同事也都出差了，专票到底怎么开？"
+    assert best(matcher, story) == "special-how"
+
+
+def test_a_word_of_another_domain_pulls_the_score_down(matcher: Matcher) -> None:
+    on_topic = matcher.rank("专票怎么开", limit=1)[0].score
+    elsewhere = matcher.rank("专票可以拿去银行贷款吗", limit=1)[0].score
+    assert matcher.analyzer.is_offtopic("贷款") and matcher.analyzer.is_offtopic("银行贷款")
+    assert elsewhere < 0.6 * on_topic
+
+
+def test_english_word_forms_meet_on_one_stem() -> None:
+    from knowledge.normalize import english_stem
+
+    assert {english_stem(w) for w in ("submit", "submits", "submitted", "submitting")} == {"submit"}
+    assert english_stem("companies") == "company"
+
+
+def test_near_duplicate_answers_are_one_family_and_not_rivals() -> None:
+    matcher = Matcher(FAMILY)
+    assert matcher.answer_similarity(0, 1) > 0.3 > matcher.answer_similarity(0, 2)
+    close = [Candidate(0, 0.45, 0.45, 0.45), Candidate(1, 0.44, 0.44, 0.44),
+             Candidate(2, 0.10, 0.1, 0.1)]
+    thresholds = Thresholds(answer=0.3, margin=0.1, sure=0.9, clarify=0.2, suggest=0.2, floor=0.9)
+    assert decide(close, thresholds) == "clarify"
+    assert decide(close, thresholds, lambda a, b: matcher.answer_similarity(a, b) >= 0.3) == "answer"
+    apart = [Candidate(0, 0.45, 0.45, 0.45), Candidate(2, 0.44, 0.44, 0.44)]
+    assert decide(apart, thresholds, lambda a, b: matcher.answer_similarity(a, b) >= 0.3) == "clarify"

@@ -31,7 +31,7 @@ def test_thousands_separators_are_dropped_from_numbers() -> None:
 
 
 def test_filler_words_and_final_particles_are_dropped() -> None:
-    assert normalize("请问一下发票丢了怎么办啊？") == "发票丢了"
+    assert normalize("请问一下发票丢了怎么办啊？") == "发票丢失"  # 丢了 -> the term 丢失
     assert normalize("能报销吗") == "能报销"
 
 
