@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "bot.commands.kb",
     "bot.commands.invoices",
     "bot.commands.tickets",
+    "bot.commands.sla",
     "bot.commands.run",
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.mail_messages import MAIL_MESSAGES
 from core.rules_messages import RULE_MESSAGES
+from core.ticket_messages import TICKET_MESSAGES
 
 LIFECYCLE_MESSAGES: dict[str, dict[str, str]] = {
     "error": {"zh": "出错了，请稍后再试。", "en": "Something went wrong; please try again."},
@@ -161,3 +162,4 @@ INPUT_MESSAGES: dict[str, dict[str, str]] = {
 
 MESSAGES.update(INPUT_MESSAGES)
 MESSAGES.update(MAIL_MESSAGES)
+MESSAGES.update(TICKET_MESSAGES)

@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal, Protocol
+from typing import Annotated, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, PlainSerializer
 
 from core.settings import Settings, SlaPolicy, SlaSettings
 
@@ -32,6 +32,18 @@ MAX_DAYS = 3660  # a calendar that never opens in ten years is a broken configur
 DAY = timedelta(days=1)
 
 Hours = Callable[[date], tuple[time, time] | None]
+
+
+def as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("a time needs its UTC offset")
+    return moment.astimezone(UTC)
+
+
+# An instant: aware, stored as UTC (whatever zone it was made in), shown in the viewer's zone.
+UtcTime = Annotated[datetime, AfterValidator(as_utc),
+                    PlainSerializer(lambda m: as_utc(m).isoformat(), return_type=str,
+                                    when_used="json")]
 
 
 class Calendar(Protocol):
@@ -168,11 +180,11 @@ class SlaClock(BaseModel):
     target_minutes: int
     calendar: CalendarName
     elapsed_seconds: float = 0.0
-    running_since: datetime | None = None
-    warn_at: datetime | None = None
-    due_at: datetime | None = None
-    met_at: datetime | None = None
-    breached_at: datetime | None = None
+    running_since: UtcTime | None = None
+    warn_at: UtcTime | None = None
+    due_at: UtcTime | None = None
+    met_at: UtcTime | None = None
+    breached_at: UtcTime | None = None
     epoch: int = 0  # +1 whenever the target changes; warnings and breaches go out once an epoch
     warned: bool = False
     breach_sent: bool = False
@@ -293,7 +305,8 @@ def mark_sent(clock: SlaClock, crossing: Crossing) -> SlaClock:
     return clock.model_copy(update={"warned": True})
 
 
-def clock_view(clock: SlaClock, cals: Calendars, now: datetime, zone: ZoneInfo) -> dict[str, object]:
+def clock_view(clock: SlaClock, cals: Calendars, now: datetime,
+               zone: ZoneInfo) -> dict[str, object]:
     """The `sla` entry of interfaces.md, times in the viewer's zone."""
     due = clock.due_at or clock.breached_at
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from core.i18n import render
-from core.messages import MESSAGES
 
 TICKET_MESSAGES: dict[str, dict[str, str]] = {
     # errors
@@ -89,6 +88,10 @@ TICKET_MESSAGES: dict[str, dict[str, str]] = {
     "ticket.priority.low": {"zh": "低", "en": "low"},
     "ticket.clock.first_response": {"zh": "首次响应", "en": "first response"},
     "ticket.clock.resolution": {"zh": "解决时限", "en": "resolution"},
+    "ticket.action.create": {"zh": "提交", "en": "filed"},
+    "ticket.action.close": {"zh": "关闭", "en": "closed"},
+    "ticket.action.sla_warning": {"zh": "SLA 预警", "en": "SLA warning on"},
+    "ticket.action.sla_breach": {"zh": "SLA 超时", "en": "SLA breach on"},
     "ticket.action.reply": {"zh": "回复", "en": "replied to"},
     "ticket.action.note": {"zh": "添加备注", "en": "noted"},
     "ticket.action.assign": {"zh": "分配", "en": "assigned"},
@@ -109,15 +112,19 @@ LABELLED = {"status": "ticket.status", "category": "ticket.category",
             "priority": "ticket.priority", "clock": "ticket.clock", "action": "ticket.action",
             "what": "ticket.what"}
 
-ALL_MESSAGES: dict[str, dict[str, str]] = {**MESSAGES, **TICKET_MESSAGES}
+def _all_messages() -> dict[str, dict[str, str]]:
+    """The whole catalogue (core.messages merges these ticket texts into it)."""
+    from core.messages import MESSAGES
+
+    return MESSAGES
 
 
 def label(kind: str, code: str, lang: str) -> str:
-    return render(ALL_MESSAGES, f"{LABELLED[kind]}.{code}", lang) if code else ""
+    return render(_all_messages(), f"{LABELLED[kind]}.{code}", lang) if code else ""
 
 
 def render_ticket(key: str, lang: str, params: Mapping[str, object] | None = None) -> str:
     """A ticket text in `lang`, code parameters (status, category ...) shown by their label."""
     shown = {name: (label(name, str(value), lang) if name in LABELLED else value)
              for name, value in (params or {}).items()}
-    return render(ALL_MESSAGES, key, lang, shown)
+    return render(_all_messages(), key, lang, shown)

@@ -17,6 +17,7 @@ from core import sla
 from core.errors import SifError
 from core.models import Actor
 from core.settings import Category, Priority
+from core.sla import UtcTime
 from core.ticket_messages import render_ticket
 
 CATEGORIES: tuple[str, ...] = get_args(Category)
@@ -66,7 +67,7 @@ class DraftProblem(BaseModel):
 
 
 class TicketEvent(BaseModel):
-    at: datetime
+    at: UtcTime
     actor: str
     role: str
     action: str
@@ -94,10 +95,10 @@ class Ticket(BaseModel):
     tier: int = 1
     clocks: dict[str, sla.SlaClock]
     history: list[TicketEvent] = Field(default_factory=list)
-    created_at: datetime
-    updated_at: datetime
-    solved_at: datetime | None = None
-    closed_at: datetime | None = None
+    created_at: UtcTime
+    updated_at: UtcTime
+    solved_at: UtcTime | None = None
+    closed_at: UtcTime | None = None
 
     def public_history(self) -> list[TicketEvent]:
         return [event for event in self.history if event.public]
@@ -119,7 +120,7 @@ class Notice(BaseModel):
     params: dict[str, str] = Field(default_factory=dict)
 
 
-Notifier = Callable[[Notice], None]
+Notifier = Callable[[list[Notice]], None]  # one call per unit of work, in order
 
 
 class SweepResult(BaseModel):
@@ -134,10 +135,11 @@ class TicketStore(Protocol):
     def add_ticket(self, ticket: Ticket) -> None: ...
     def save_ticket(self, ticket: Ticket) -> None: ...
     def get_ticket(self, ticket_id: str) -> Ticket | None: ...
-    def tickets(self, *, requester: str | None = None,
-                statuses: Iterable[str] | None = None) -> list[Ticket]: ...
+    def tickets(self, *, requester: str | None = None, statuses: Iterable[str] | None = None,
+                created_from: datetime | None = None,
+                created_to: datetime | None = None) -> list[Ticket]: ...
     def queue(self, limit: int) -> list[Ticket]: ...
-    def due_for_sla(self, now: datetime) -> list[str]: ...
+    def due_for_sla(self, now: datetime) -> list[Ticket]: ...
     def record_sla_event(self, ticket_id: str, clock: str, kind: str, epoch: int,
                          at: datetime) -> bool: ...
     def defer_notice(self, notice: Notice, until: datetime) -> None: ...
@@ -166,6 +168,18 @@ def new_event(actor: Actor, now: datetime, action: str, text: str = "", public: 
               changes: dict[str, str] | None = None) -> TicketEvent:
     return TicketEvent(at=now, actor=actor.user, role=actor.role, action=action, text=text,
                        public=public, changes=changes or {})
+
+
+def recorded(ticket: Ticket, actor: Actor, now: datetime, action: str, text: str = "", *,
+             public: bool = True, clock: str = "", **update: object) -> Ticket:
+    """`ticket` with `update` applied and the history entry that says who did what."""
+    changes = {key: plain(value) for key, value in update.items()
+               if key in ("status", "assignee", "priority", "tier")
+               and plain(getattr(ticket, key)) != plain(value)}
+    if clock:
+        changes["clock"] = clock
+    entry = new_event(actor, now, action, text, public, changes)
+    return ticket.model_copy(update={**update, "history": [*ticket.history, entry]})
 
 
 def plain(value: object) -> str:

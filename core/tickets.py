@@ -7,14 +7,16 @@ A customer never acts as an agent and never sees another person's ticket (it is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import cast
 
 from core import sla
 from core.clock import Clock
 from core.errors import NotFound, PermissionDenied
 from core.models import Actor
-from core.settings import Settings
+from core.settings import Category, Priority, Settings
 from core.ticket_models import (
     AGENT_ROLES,
     ALLOWED,
@@ -39,12 +41,13 @@ from core.ticket_models import (
     TicketStore,
     clean_text,
     new_event,
-    plain,
+    recorded,
     subject_of,
 )
 
 __all__ = ["Attachment", "ChatTurn", "DraftProblem", "Notice", "Ticket", "TicketError",
            "TicketEvent", "TicketStatus", "Tickets"]
+
 
 class Tickets:
     """The ticket service; front ends (chat, shell) call this and nothing below it."""
@@ -54,7 +57,8 @@ class Tickets:
         self.store = store
         self.settings = settings
         self.clock = clock
-        self.notify: Notifier = notify or (lambda notice: None)
+        self.notify: Notifier = notify or (lambda notices: None)
+        self._queued: list[Notice] | None = None
         self.cals = sla.Calendars(settings)
 
     # -- filing -----------------------------------------------------------------------------
@@ -78,11 +82,12 @@ class Tickets:
                    "resolution": policy.resolution_minutes}
         clocks = {name: sla.start_clock(minutes, policy.calendar, self.cals, now, self._share)
                   for name, minutes in targets.items()}
-        with self.store.transaction():
+        with self._unit():
             number = FIRST_NUMBER + self.store.next_ticket_number()
             ticket = Ticket(
                 id=f"T-{number}", number=number, requester=actor.user, channel=actor.platform,
-                category=category, priority=priority, subject=subject_of(description),  # type: ignore[arg-type]
+                category=cast(Category, category), priority=cast(Priority, priority),
+                subject=subject_of(description),
                 description=description[:MAX_TEXT], attachments=files,
                 transcript=list(transcript), faq_queries=list(faq_queries)[-10:],
                 draft_id=draft_id, draft_problems=list(draft_problems), clocks=clocks,
@@ -128,7 +133,7 @@ class Tickets:
         """The requester writes again: a pending ticket resumes, a solved one reopens."""
         files = list(attachments)
         text = clean_text(text, "info") if text.strip() or not files else text.strip()
-        with self.store.transaction():
+        with self._unit():
             ticket = self._live(ticket_id, actor, "add_info")
             if ticket.requester != actor.user:
                 raise PermissionDenied(action="add_info")
@@ -137,9 +142,10 @@ class Tickets:
             now = self.clock()
             was = ticket.status
             ticket = self._resume(ticket, now) if was in (S.PENDING, S.SOLVED) else ticket
-            ticket = self._record(ticket, actor, now, "add_info", text,
+            ticket = recorded(ticket, actor, now, "add_info", text,
                                   attachments=[*ticket.attachments, *files])
-            key = "ticket.notice.requester_reopened" if was == S.SOLVED else "ticket.notice.info_added"
+            key = ("ticket.notice.requester_reopened" if was == S.SOLVED
+                   else "ticket.notice.info_added")
             self._tell_staff(ticket, self._owner(ticket), key, now, text=text[:300])
             return self._save(ticket)
 
@@ -151,7 +157,7 @@ class Tickets:
 
     def note(self, ticket_id: str, actor: Actor, text: str) -> Ticket:
         text = clean_text(text, "note")
-        return self._agent_act(ticket_id, actor, "note", lambda t, now: self._record(
+        return self._agent_act(ticket_id, actor, "note", lambda t, now: recorded(
             t, actor, now, "note", text, public=False))
 
     def claim(self, ticket_id: str, actor: Actor) -> Ticket:
@@ -165,7 +171,7 @@ class Tickets:
         def change(ticket: Ticket, now: datetime) -> Ticket:
             if to != actor.user:
                 self._tell_staff(ticket, [to], "ticket.notice.assigned", now)
-            return self._record(ticket, actor, now, "assign", assignee=to)
+            return recorded(ticket, actor, now, "assign", public=False, assignee=to)
         return self._agent_act(ticket_id, actor, "assign", change)
 
     def set_priority(self, ticket_id: str, actor: Actor, priority: str) -> Ticket:
@@ -178,7 +184,8 @@ class Tickets:
             clocks = {name: sla.retarget_clock(clock, targets.get(name, clock.target_minutes),
                                                policy.calendar, self.cals, now, self._share)
                       for name, clock in ticket.clocks.items()}
-            return self._record(ticket, actor, now, "priority", priority=priority, clocks=clocks)
+            return recorded(ticket, actor, now, "priority", public=False, priority=priority,
+                                clocks=clocks)
         return self._agent_act(ticket_id, actor, "priority", change)
 
     def escalate(self, ticket_id: str, actor: Actor, reason: str) -> Ticket:
@@ -187,7 +194,7 @@ class Tickets:
         def change(ticket: Ticket, now: datetime) -> Ticket:
             if ticket.tier >= self.settings.sla.max_tier:
                 raise TicketError("ticket_top_tier", id=ticket.id, tier=ticket.tier)
-            ticket = self._record(ticket, actor, now, "escalate", reason, public=False,
+            ticket = recorded(ticket, actor, now, "escalate", reason, public=False,
                                   tier=ticket.tier + 1)
             self._tell_staff(ticket, self._channel(), "ticket.notice.escalated", now,
                              agent=actor.user, reason=reason[:300])
@@ -201,7 +208,7 @@ class Tickets:
                 ticket = self._replied(ticket, actor, now, clean_text(text, "reply"), ticket.status,
                                        notify=False)
             clocks = {n: sla.pause_clock(c, self.cals, now) for n, c in ticket.clocks.items()}
-            ticket = self._record(ticket, actor, now, "pending", status=S.PENDING, clocks=clocks)
+            ticket = recorded(ticket, actor, now, "pending", status=S.PENDING, clocks=clocks)
             self._tell_requester(ticket, "ticket.notice.pending", text=text.strip() or "-")
             return ticket
         return self._agent_act(ticket_id, actor, "pending", change)
@@ -209,7 +216,7 @@ class Tickets:
     def solve(self, ticket_id: str, actor: Actor, text: str = "") -> Ticket:
         def change(ticket: Ticket, now: datetime) -> Ticket:
             clocks = {n: sla.stop_clock(c, self.cals, now) for n, c in ticket.clocks.items()}
-            ticket = self._record(ticket, actor, now, "solve", text.strip()[:MAX_TEXT],
+            ticket = recorded(ticket, actor, now, "solve", text.strip()[:MAX_TEXT],
                                   status=S.SOLVED, clocks=clocks, solved_at=now)
             self._tell_requester(ticket, "ticket.notice.solved", text=text.strip(),
                                  days=str(self.settings.sla.close_after_days))
@@ -219,7 +226,7 @@ class Tickets:
     def reopen(self, ticket_id: str, actor: Actor, reason: str = "") -> Ticket:
         """An agent reopens a solved ticket (the requester does it by adding information)."""
         def change(ticket: Ticket, now: datetime) -> Ticket:
-            ticket = self._record(self._resume(ticket, now), actor, now, "reopen", reason.strip())
+            ticket = recorded(self._resume(ticket, now), actor, now, "reopen", reason.strip())
             self._tell_requester(ticket, "ticket.notice.reopened")
             return ticket
         return self._agent_act(ticket_id, actor, "reopen", change)
@@ -231,15 +238,13 @@ class Tickets:
         process finds nothing left to do. Also delivers notices that waited for support hours
         and closes solved tickets that stayed quiet."""
         result = SweepResult()
-        with self.store.transaction():
+        with self._unit():
             now = self.clock()
-            for ticket_id in self.store.due_for_sla(now):
-                ticket = self.store.get_ticket(ticket_id)
-                if ticket is not None:
-                    self._sweep_one(ticket, now, result)
-            for notice in self.store.take_due_notices(now):
-                self.notify(notice)
-                result.delivered += 1
+            for ticket in self.store.due_for_sla(now):
+                self._sweep_one(ticket, now, result)
+            waited = self.store.take_due_notices(now)
+            self._send(waited)
+            result.delivered = len(waited)
             quiet = now - timedelta(days=self.settings.sla.close_after_days)
             for ticket_id in self.store.quiet_solved(quiet):
                 self._close(ticket_id, now)
@@ -254,7 +259,7 @@ class Tickets:
                 if not self.store.record_sla_event(ticket.id, name, kind, clock.epoch, now):
                     continue  # already sent (belt and braces: the transaction prevents it)
                 result.events.append((ticket.id, name, kind))
-                ticket = self._record(ticket, SYSTEM, now, f"sla_{kind}", public=False,
+                ticket = recorded(ticket, SYSTEM, now, f"sla_{kind}", public=False,
                                       clock=name)
                 if kind == "breach":
                     breached.append(name)
@@ -262,19 +267,20 @@ class Tickets:
                     self._tell_staff(ticket, self._owner(ticket), "ticket.notice.warning", now,
                                      clock=name, due=self._shown(clock.due_at))
         if breached and ticket.tier < self.settings.sla.max_tier:
-            ticket = self._record(ticket, SYSTEM, now, "escalate", "SLA breach", public=False,
+            ticket = recorded(ticket, SYSTEM, now, "escalate", "SLA breach", public=False,
                                   tier=ticket.tier + 1)
         for name in breached:
             recipients = dict.fromkeys([*self._channel(), *self._owner(ticket)])
             self._tell_staff(ticket, list(recipients), "ticket.notice.breach", now, clock=name,
                              due=self._shown(ticket.clocks[name].due_at))
-        self._save(ticket.model_copy(update={"clocks": clocks}))
+        if clocks != ticket.clocks:
+            self._save(ticket.model_copy(update={"clocks": clocks}))
 
     def _close(self, ticket_id: str, now: datetime) -> None:
         ticket = self.store.get_ticket(ticket_id)
         if ticket is None or ticket.status != S.SOLVED:
             return
-        ticket = self._record(ticket, SYSTEM, now, "close", status=S.CLOSED, closed_at=now)
+        ticket = recorded(ticket, SYSTEM, now, "close", status=S.CLOSED, closed_at=now)
         self._save(ticket)
         self._tell_requester(ticket, "ticket.notice.closed")
 
@@ -286,7 +292,7 @@ class Tickets:
     def _agent_act(self, ticket_id: str, actor: Actor, action: str,
                    change: Callable[[Ticket, datetime], Ticket]) -> Ticket:
         self._require_agent(actor, action)
-        with self.store.transaction():
+        with self._unit():
             ticket = self._live(ticket_id, actor, action)
             return self._save(change(ticket, self.clock()))
 
@@ -312,7 +318,8 @@ class Tickets:
                  status: TicketStatus, notify: bool = True) -> Ticket:
         first = ticket.clocks["first_response"]
         clocks = {**ticket.clocks, "first_response": sla.stop_clock(first, self.cals, now)}
-        ticket = self._record(ticket, actor, now, "reply", text, status=status, clocks=clocks)
+        ticket = recorded(ticket, actor, now, "reply", text, status=status, clocks=clocks,
+                              assignee=ticket.assignee or actor.user)  # who answers, owns it
         if notify:
             self._tell_requester(ticket, "ticket.notice.reply", agent=actor.user, text=text)
         return ticket
@@ -325,19 +332,6 @@ class Tickets:
             for name, clock in ticket.clocks.items()
         }
         return ticket.model_copy(update={"status": S.OPEN, "clocks": clocks, "solved_at": None})
-
-    def _record(self, ticket: Ticket, actor: Actor, now: datetime, action: str, text: str = "",
-                *, public: bool = True, clock: str = "", **update: object) -> Ticket:
-        """Apply `update` and append the history entry that says who did it, and what changed."""
-        changes = {k: plain(v) for k, v in update.items()
-                   if k in ("status", "assignee", "priority", "tier")
-                   and plain(getattr(ticket, k)) != plain(v)}
-        if action == "create" or ("status" in update and update["status"] == ticket.status):
-            changes.pop("status", None)
-        if clock:
-            changes["clock"] = clock
-        entry = new_event(actor, now, action, text, public, changes)
-        return ticket.model_copy(update={**update, "history": [*ticket.history, entry]})
 
     def _save(self, ticket: Ticket) -> Ticket:
         saved = ticket.model_copy(update={"updated_at": self.clock()})
@@ -354,9 +348,31 @@ class Tickets:
     def _owner(self, ticket: Ticket) -> list[str]:
         return [ticket.assignee] if ticket.assignee else self._channel()
 
+    @contextmanager
+    def _unit(self) -> Iterator[None]:
+        """One store transaction; the notices it queued go out together just before it commits
+        (one outbox write per person, not one per notice)."""
+        with self.store.transaction():
+            if self._queued is not None:  # joined an outer unit
+                yield
+                return
+            self._queued = []
+            try:
+                yield
+                queued, self._queued = self._queued, None
+                if queued:
+                    self.notify(queued)
+            finally:
+                self._queued = None
+
+    def _send(self, notices: Iterable[Notice]) -> None:
+        if self._queued is None:
+            raise RuntimeError("notices are sent inside a unit of work")
+        self._queued.extend(notices)
+
     def _tell_requester(self, ticket: Ticket, key: str, **params: str) -> None:
-        self.notify(Notice(to=ticket.requester, key=key, ticket_id=ticket.id,
-                           audience="requester", params={"id": ticket.id, **params}))
+        self._send([Notice(to=ticket.requester, key=key, ticket_id=ticket.id,
+                           audience="requester", params={"id": ticket.id, **params})])
 
     def _tell_staff(self, ticket: Ticket, recipients: Iterable[str], key: str, now: datetime,
                     **params: str) -> None:
@@ -368,7 +384,7 @@ class Tickets:
             notice = Notice(to=to, key=key, ticket_id=ticket.id, audience="staff",
                             params={**base, **params})
             if opens <= now:
-                self.notify(notice)
+                self._send([notice])
             else:
                 self.store.defer_notice(notice, opens)
 

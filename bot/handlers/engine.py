@@ -141,6 +141,10 @@ class Engine:
     def _dispatch(self, ctx: Ctx, value: str) -> None:
         flow = self.flows.get(ctx.state.flow or "")
         nav = _navigation(value)
+        taker = self._interrupting(flow, value) if not ctx.inbound.choice else None
+        if taker is not None:  # "人工" mid-form: the other flow takes over, the draft is kept
+            taker.start(ctx)
+            return
         if flow is not None and ctx.state.step is not None:
             if ctx.inbound.choice and not _still_valid(value, ctx.state.last_choices):
                 ctx.report_code(str(ctx.state.step), "stale_choice")
@@ -149,7 +153,9 @@ class Engine:
                 flow.navigate(ctx, *nav)
             elif ctx.inbound.choice and self._owned_elsewhere(value):
                 self._choice(ctx, value)
-            elif not ctx.inbound.choice and self.responder.is_confident_question(ctx, value):
+            elif (not ctx.inbound.choice
+                  and ctx.state.step not in getattr(flow, "free_text_steps", ())
+                  and self.responder.is_confident_question(ctx, value)):
                 self.responder.answer(ctx, value)  # a question mid-form: answer, ask again
                 ctx.say(ctx.t("form.back_to_step"))
                 flow.reprompt(ctx)
@@ -170,6 +176,16 @@ class Engine:
             if handler(ctx):
                 return
         ctx.say(ctx.t("input.files_ignored"))
+
+    def _interrupting(self, current: Flow | None, value: str) -> Flow | None:
+        """A flow whose `interrupt_words` may take over while another flow is active."""
+        if current is None:
+            return None
+        lowered = value.strip().lower()
+        for flow in self.flows.values():
+            if flow is not current and lowered in getattr(flow, "interrupt_words", ()):
+                return flow
+        return None
 
     def _owned_elsewhere(self, value: str) -> bool:
         prefix = value.split(":", 1)[0]

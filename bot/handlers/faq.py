@@ -6,6 +6,7 @@ import re
 
 from bot.handlers.context import Ctx
 from bot.handlers.events import Choice
+from bot.handlers.flows.ticket import offer_choice
 
 QUESTION = re.compile(
     r"[?？]|怎么|怎样|如何|什么|啥|为什么|为何|吗|嘛|么$|能不能|可不可以|可以.*[吗么]|多久|多少|哪|是否|"
@@ -30,12 +31,13 @@ class FaqResponder:
         if result.decision == "answer":
             self._say_answer(ctx, result.entry_id, result.answer, result.related)
         elif result.decision == "clarify":
-            ctx.say(result.answer, [Choice(id=f"faq:{s.entry_id}", label=s.question[:60])
-                                    for s in result.suggestions])
+            ctx.say(result.answer, [*(Choice(id=f"faq:{s.entry_id}", label=s.question[:60])
+                                      for s in result.suggestions), offer_choice(ctx)])
         elif result.decision == "chitchat":
             ctx.say(result.answer)
         else:
-            ctx.say(result.answer, [ctx.choice("start:invoice", "faq.offer_invoice")])
+            ctx.say(result.answer, [offer_choice(ctx),
+                                    ctx.choice("start:invoice", "faq.offer_invoice")])
 
     def _say_answer(self, ctx: Ctx, entry_id: str, answer: str, related: list[str]) -> None:
         kb = ctx.services.kb

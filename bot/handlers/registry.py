@@ -5,8 +5,10 @@ from __future__ import annotations
 from bot.handlers import faq
 from bot.handlers.context import Ctx
 from bot.handlers.engine import ChoiceHandler, Engine, Flow
-from bot.handlers.flows import batch, records, review
+from bot.handlers.flows import batch, records, review, ticket_desk
 from bot.handlers.flows.invoice import InvoiceFlow, submit
+from bot.handlers.flows.ticket import TicketFlow
+from bot.handlers.flows.ticket import on_choice as ticket_choice
 from bot.handlers.services import Services
 
 
@@ -14,6 +16,7 @@ def build_engine(services: Services) -> Engine:
     invoice = InvoiceFlow()
     review_flow = review.ReviewFlow()
     flows: list[Flow] = [invoice, review_flow]
+    flows.append(TicketFlow())
 
     def start(ctx: Ctx, rest: str) -> None:
         {"invoice": invoice.start}.get(rest, invoice.start)(ctx)
@@ -26,5 +29,7 @@ def build_engine(services: Services) -> Engine:
         "review": review.on_choice,
         "records": records.on_choice,
     }
-    return Engine(services, flows, [*records.COMMANDS, *review.COMMANDS, *batch.COMMANDS],
+    choices["ticket"] = ticket_choice
+    commands = [*records.COMMANDS, *review.COMMANDS, *batch.COMMANDS, *ticket_desk.COMMANDS]
+    return Engine(services, flows, commands,
                   choices, faq.FaqResponder(), file_handlers=[batch.take_workbook])

@@ -39,29 +39,30 @@ def _v2_documents(db: sqlite_utils.Database) -> None:
 
 def _v3_tickets(db: sqlite_utils.Database) -> None:
     """Tickets (JSON body + query columns), the SLA events sent (one row each, ever) and the
-    notices waiting for support hours."""
+    notices waiting for support hours. IF NOT EXISTS: a file rolled back to an older version by
+    hand (or a test) migrates forward again."""
     db.execute(
-        "CREATE TABLE tickets (id TEXT PRIMARY KEY, number INTEGER NOT NULL UNIQUE, "
+        "CREATE TABLE IF NOT EXISTS tickets (id TEXT PRIMARY KEY, number INTEGER NOT NULL UNIQUE, "
         "requester TEXT NOT NULL, status TEXT NOT NULL, priority TEXT NOT NULL, "
         "category TEXT NOT NULL, assignee TEXT, created_at TEXT NOT NULL, "
         "updated_at TEXT NOT NULL, due_at REAL, next_sla_at REAL, body TEXT NOT NULL)"
     )
-    db.execute("CREATE INDEX tickets_requester ON tickets(requester, number)")
-    db.execute("CREATE INDEX tickets_status ON tickets(status, updated_at)")
-    db.execute("CREATE INDEX tickets_created ON tickets(created_at)")
-    db.execute("CREATE INDEX tickets_due ON tickets(due_at) WHERE due_at IS NOT NULL")
-    db.execute("CREATE INDEX tickets_next_sla ON tickets(next_sla_at) "
+    db.execute("CREATE INDEX IF NOT EXISTS tickets_requester ON tickets(requester, number)")
+    db.execute("CREATE INDEX IF NOT EXISTS tickets_status ON tickets(status, updated_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS tickets_created ON tickets(created_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS tickets_due ON tickets(due_at) WHERE due_at IS NOT NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS tickets_next_sla ON tickets(next_sla_at) "
                "WHERE next_sla_at IS NOT NULL")
     db.execute(
-        "CREATE TABLE sla_events (ticket_id TEXT NOT NULL, clock TEXT NOT NULL, "
+        "CREATE TABLE IF NOT EXISTS sla_events (ticket_id TEXT NOT NULL, clock TEXT NOT NULL, "
         "kind TEXT NOT NULL, epoch INTEGER NOT NULL, at TEXT NOT NULL, "
         "PRIMARY KEY (ticket_id, clock, kind, epoch))"
     )
     db.execute(
-        "CREATE TABLE ticket_notices (id INTEGER PRIMARY KEY, deliver_after REAL NOT NULL, "
+        "CREATE TABLE IF NOT EXISTS ticket_notices (id INTEGER PRIMARY KEY, deliver_after REAL NOT NULL, "
         "body TEXT NOT NULL)"
     )
-    db.execute("CREATE INDEX ticket_notices_due ON ticket_notices(deliver_after)")
+    db.execute("CREATE INDEX IF NOT EXISTS ticket_notices_due ON ticket_notices(deliver_after)")
 
 
 MIGRATIONS: list[tuple[int, Migration]] = [

@@ -105,11 +105,13 @@ class SqliteTicketStore:
         )]
 
     # -- the sweep --------------------------------------------------------------------------
-    def due_for_sla(self, now: datetime) -> list[str]:
-        return [str(row) for row in self.repo._all(
-            "SELECT id FROM tickets WHERE next_sla_at <= ? ORDER BY next_sla_at",
+    def due_for_sla(self, now: datetime) -> list[Ticket]:
+        """Tickets with a warning or breach due by `now` (read inside the sweep's transaction)."""
+        rows = self.repo._all(
+            "SELECT body FROM tickets WHERE next_sla_at <= ? ORDER BY next_sla_at",
             now.timestamp(),
-        )]
+        )
+        return [Ticket.model_validate_json(body) for body in rows]
 
     def record_sla_event(self, ticket_id: str, clock: str, kind: str, epoch: int,
                          at: datetime) -> bool:

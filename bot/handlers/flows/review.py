@@ -57,6 +57,7 @@ class ReviewFlow:
     name = "review"
     steps: Sequence[str] = ("reason",)
     start_words: Sequence[str] = ("待审核", "审核", "pending", "review", "/review")
+    free_text_steps: Sequence[str] = ("reason",)
 
     def start(self, ctx: Ctx) -> None:
         queue(ctx)

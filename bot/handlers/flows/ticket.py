@@ -1,0 +1,300 @@
+"""The ticket flow: category (buttons) -> description -> attachments (optional) -> confirm.
+
+Offered when the knowledge base has no answer or the person asks for a human. What led to it
+goes with the ticket: the last chat turns, the invoice draft being filled in and its problems,
+and the knowledge-base searches tried. The id is shown only once the ticket is stored (the turn's
+transaction commits before any reply leaves). The same flow name carries the one-text follow-ups
+of ticket_desk (add information, an agent's reply, note or escalation reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from bot.handlers.context import Ctx
+from bot.handlers.events import Choice, ErrorOut
+from bot.handlers.flows import ticket_desk as desk
+from bot.handlers.flows.ticket_messages import tt
+from core.errors import NotFound, ValidationFailed
+from core.models import Draft
+from core.ticket_models import CATEGORIES, MAX_ATTACHMENTS, MAX_TEXT, MIN_DESCRIPTION
+from core.tickets import Attachment, ChatTurn, DraftProblem
+from core.validation import build_invoice_data, validate_invoice_data
+
+FILING = ("category", "description", "attachments", "confirm")
+START_WORDS = ("人工", "转人工", "人工客服", "找人工", "工单", "提交工单", "新工单", "投诉",
+               "human", "ticket", "/ticket", "new ticket", "open a ticket", "talk to a human",
+               "support ticket")
+MINE_WORDS = ("我的工单", "工单进度", "查看工单", "my tickets", "/tickets", "tickets")
+QUEUE_WORDS = ("工单队列", "客服队列", "queue", "ticket queue", "/queue")
+DONE_WORDS = ("完成", "好了", "没有", "无", "done", "finished", "no", "none", "ticket_files:done")
+SUBMIT_WORDS = ("确认", "提交", "确认提交", "是", "submit", "confirm", "yes", "ok")
+RECENT_DRAFT = timedelta(days=1)
+
+
+def offer_choice(ctx: Ctx) -> Choice:
+    """The button that opens a ticket (for the knowledge base's "I don't know")."""
+    return Choice(id="ticket:new", label=tt("ticket.choice.new", ctx.lang))
+
+
+class TicketFlow:
+    name = "ticket"
+    steps: Sequence[str] = (*FILING, *desk.FOLLOW_UPS)
+    start_words: Sequence[str] = (*START_WORDS, *MINE_WORDS, *QUEUE_WORDS)
+    choice_prefixes = ("ticket_cat", "ticket_confirm", "ticket_edit", "ticket_files")
+    # Asking for a person works even in the middle of another flow (its draft is kept).
+    interrupt_words: Sequence[str] = ("人工", "转人工", "人工客服", "找人工", "human",
+                                      "talk to a human", "/ticket")
+    # Where free text is the answer itself, never a question for the knowledge base.
+    free_text_steps: Sequence[str] = ("description", *desk.FOLLOW_UPS)
+
+    # -- entry ------------------------------------------------------------------------------
+    def start(self, ctx: Ctx) -> None:
+        word = ctx.text.strip().lower()
+        if word in MINE_WORDS:
+            desk.list_mine(ctx)
+        elif word in QUEUE_WORDS:
+            desk.queue(ctx)
+        else:
+            self.begin(ctx)
+
+    def begin(self, ctx: Ctx) -> None:
+        """Start filing; remember what led here before the flow's own turns pile up."""
+        state = ctx.state
+        history = state.history[:-1] if state.history and state.history[-1]["who"] == "user" \
+            else state.history
+        draft_id, problems = _draft_context(ctx)
+        sub: dict[str, Any] = {
+            "transcript": history, "faq_queries": list(state.faq_queries), "draft_id": draft_id,
+            "draft_problems": problems, "attachments": [],
+        }
+        state.reset_flow()
+        state.flow, state.step, state.sub = self.name, "category", sub
+        self.ask(ctx)
+
+    # -- asking -----------------------------------------------------------------------------
+    def ask(self, ctx: Ctx) -> None:
+        step, sub = ctx.state.step, ctx.state.sub
+        if step == "category":
+            ctx.say(self._t(ctx, "ticket.ask.category"), [
+                Choice(id=f"ticket_cat:{c}", label=self._t(ctx, f"ticket.category.{c}"))
+                for c in CATEGORIES])
+        elif step == "description":
+            ctx.say(self._t(ctx, "ticket.ask.description"), [self._nav(ctx, "back")])
+        elif step == "attachments":
+            ctx.say(self._t(ctx, "ticket.ask.attachments"), [
+                Choice(id="ticket_files:done", label=self._t(ctx, "ticket.choice.done")),
+                self._nav(ctx, "back")])
+        elif step == "confirm":
+            ctx.say(self._t(ctx, "ticket.confirm", category=sub["category"],
+                            description=sub["description"][:500],
+                            count=len(sub["attachments"]), context=self._context(ctx)), [
+                Choice(id="ticket_confirm:submit", label=self._t(ctx, "ticket.choice.submit")),
+                Choice(id="ticket_edit:category", label=self._t(ctx, "ticket.choice.edit_category")),
+                Choice(id="ticket_edit:description",
+                       label=self._t(ctx, "ticket.choice.edit_description")),
+                self._nav(ctx, "cancel")])
+        elif step in desk.FOLLOW_UPS:
+            desk.reprompt_follow_up(ctx)
+
+    def _context(self, ctx: Ctx) -> str:
+        sub = ctx.state.sub
+        draft = (self._t(ctx, "ticket.context.draft", id=sub["draft_id"],
+                         problems=len(sub["draft_problems"])) if sub.get("draft_id") else "")
+        return self._t(ctx, "ticket.context", turns=len(sub["transcript"]),
+                       queries=len(sub["faq_queries"]), draft=draft)
+
+    def reprompt(self, ctx: Ctx) -> None:
+        self.ask(ctx)
+
+    # -- answering --------------------------------------------------------------------------
+    def handle(self, ctx: Ctx, value: str) -> None:
+        step = str(ctx.state.step)
+        if step in desk.FOLLOW_UPS:
+            self._follow_up(ctx, step, value)
+            return
+        if not ctx.state.sub:  # state from elsewhere (a stale restore): start over
+            self.begin(ctx)
+            return
+        took_files = self._take_files(ctx)
+        if took_files and not value.strip() and step != "attachments":
+            self.ask(ctx)  # a file alone, early: kept; the step is asked again
+            return
+        if value.startswith("ticket_edit:"):
+            ctx.state.sub["back_to_confirm"] = True
+            ctx.state.step = value.split(":", 1)[1] if value.endswith(
+                ("category", "description")) else "confirm"
+            self.ask(ctx)
+            return
+        {"category": self._category, "description": self._description,
+         "attachments": self._attachments, "confirm": self._confirm,
+         }.get(step, self._category)(ctx, value, took_files)
+
+    def _category(self, ctx: Ctx, value: str, _files: bool) -> None:
+        chosen = value.removeprefix("ticket_cat:").strip().lower()
+        for category in CATEGORIES:
+            names = {category, *(tt(f"ticket.category.{category}", lang).lower()
+                                 for lang in ("zh", "en"))}
+            if chosen in names:
+                ctx.state.sub["category"] = category
+                self._advance(ctx, "description")
+                return
+        self._error(ctx, "category", "ticket_category_invalid",
+                    allowed="、".join(self._t(ctx, f"ticket.category.{c}") for c in CATEGORIES))
+        self.ask(ctx)
+
+    def _description(self, ctx: Ctx, value: str, _files: bool) -> None:
+        text = value.strip()
+        if len(text) < MIN_DESCRIPTION:
+            self._error(ctx, "description", "ticket_description_required", min=MIN_DESCRIPTION)
+            self.ask(ctx)
+            return
+        ctx.state.sub["description"] = text[:MAX_TEXT]
+        self._advance(ctx, "attachments")
+
+    def _attachments(self, ctx: Ctx, value: str, took_files: bool) -> None:
+        if value.strip().lower() in DONE_WORDS:
+            self._advance(ctx, "confirm")
+            return
+        if not took_files:
+            ctx.say(self._t(ctx, "ticket.no_files"))
+        self.ask(ctx)
+
+    def _confirm(self, ctx: Ctx, value: str, _files: bool) -> None:
+        if value == "ticket_confirm:submit" or value.strip().lower() in SUBMIT_WORDS:
+            self._submit(ctx)
+            return
+        self._error(ctx, "confirm", "choose_one")
+        self.ask(ctx)
+
+    def _advance(self, ctx: Ctx, step: str) -> None:
+        sub = ctx.state.sub
+        ctx.state.step = "confirm" if sub.pop("back_to_confirm", False) else step
+        self.ask(ctx)
+
+    def _take_files(self, ctx: Ctx) -> bool:
+        """Files sent at any filing step are the ticket's attachments."""
+        files = [a.model_dump() for a in desk.files_of(ctx)]
+        if not files:
+            return False
+        kept = [*ctx.state.sub["attachments"], *files][:MAX_ATTACHMENTS]
+        ctx.state.sub["attachments"] = kept
+        ctx.say(self._t(ctx, "ticket.attached", names=", ".join(f["name"] for f in files),
+                        count=len(kept)))
+        return True
+
+    def _submit(self, ctx: Ctx) -> None:
+        sub = ctx.state.sub
+        service = desk.ticket_service(ctx.services)
+        ticket = service.create(
+            ctx.actor, category=sub["category"], description=sub["description"],
+            attachments=[Attachment(**a) for a in sub["attachments"]],
+            transcript=[ChatTurn(**turn) for turn in sub["transcript"]],
+            faq_queries=sub["faq_queries"], draft_id=sub["draft_id"],
+            draft_problems=[DraftProblem(**p) for p in sub["draft_problems"]],
+        )
+        ctx.state.reset_flow()
+        ctx.out.refs["ticket_id"] = ticket.id
+        text = self._t(ctx, "ticket.created", id=ticket.id,
+                       due=desk.shown(ctx, ticket.clocks["first_response"].due_at))
+        starts = service.clock_starts_at(ticket)
+        if starts is not None:
+            support = ctx.services.settings.support
+            text += "\n" + self._t(ctx, "ticket.clock_later", start=f"{support.start:%H:%M}",
+                                   end=f"{support.end:%H:%M}", opens=desk.shown(ctx, starts))
+        ctx.say(text, [desk.show_choice(ctx, ticket.id)])
+
+    def _follow_up(self, ctx: Ctx, step: str, value: str) -> None:
+        ref = str(ctx.state.sub.get("id", ""))
+        if not value.strip() and not ctx.inbound.files:
+            self.ask(ctx)
+            return
+        ctx.state.reset_flow()
+        desk.follow_up(ctx, step, ref, value)
+
+    # -- navigation -------------------------------------------------------------------------
+    def navigate(self, ctx: Ctx, word: str, arg: str) -> None:
+        step = str(ctx.state.step)
+        if word == "cancel" or (word == "back" and step in desk.FOLLOW_UPS):
+            following_up = step in desk.FOLLOW_UPS
+            ctx.state.reset_flow()
+            ctx.say(ctx.t("nav.cancelled") if following_up else self._t(ctx, "ticket.cancelled"))
+            return
+        if word == "back":
+            index = FILING.index(step) if step in FILING else 0
+            if index == 0:
+                ctx.say(ctx.t("nav.no_back"))
+            ctx.state.step = FILING[max(index - 1, 0)]
+            ctx.state.sub.pop("back_to_confirm", None)
+        elif word == "skip" and step == "attachments":
+            self._advance(ctx, "confirm")
+            return
+        elif word == "skip":
+            self._error(ctx, step, "skip_not_allowed")
+        elif word == "save":
+            ctx.say(self._t(ctx, "ticket.no_save"))
+        elif word == "help":
+            ctx.say(self._t(ctx, "ticket.help", step=self._t(ctx, f"ticket.step.{step}")))
+        self.ask(ctx)
+
+    # -- helpers ----------------------------------------------------------------------------
+    @staticmethod
+    def _t(ctx: Ctx, key: str, **params: object) -> str:
+        return tt(key, ctx.lang, **params)
+
+    @staticmethod
+    def _nav(ctx: Ctx, word: str) -> Choice:
+        return Choice(id=f"nav:{word}", label=ctx.t(f"nav.{word}"))
+
+    def _error(self, ctx: Ctx, field: str, code: str, **params: object) -> None:
+        message = self._t(ctx, code, **params)
+        ctx.out.errors.append(ErrorOut(field=field, code=code, message=message))
+        ctx.say("❌ " + message)
+
+
+def _draft_context(ctx: Ctx) -> tuple[str | None, list[dict[str, str]]]:
+    """The invoice draft the person was just filling in, and what is still wrong with it."""
+    issuance = ctx.services.issuance
+    draft: Draft | None = None
+    if ctx.state.draft_id:
+        try:
+            draft = issuance.get_draft(ctx.state.draft_id, ctx.actor)
+        except NotFound:
+            draft = None
+    if draft is None:
+        recent = [d for d in issuance.open_drafts(ctx.actor)
+                  if ctx.services.clock() - d.updated_at < RECENT_DRAFT]
+        draft = recent[-1] if recent else None
+    if draft is None:
+        return None, []
+    try:
+        issues = [i for i in validate_invoice_data(build_invoice_data(draft),
+                                                   ctx.services.settings) if i.is_error]
+    except ValidationFailed as failed:
+        issues = failed.issues
+    return draft.id, [{"field": i.field, "code": i.code, "message": i.message(ctx.lang)}
+                      for i in issues[:20]]
+
+
+def on_choice(ctx: Ctx, rest: str) -> None:
+    """Buttons "ticket:ACTION[:ID[:ARG]]", wherever the person is."""
+    action, _, tail = rest.partition(":")
+    ref, _, arg = tail.partition(":")
+    if action == "new":
+        TicketFlow().begin(ctx)
+    elif action == "list":
+        desk.list_mine(ctx)
+    elif action == "queue":
+        desk.queue(ctx)
+    elif action == "add":
+        desk.ask_follow_up(ctx, "add_info", ref)
+    elif action in ("reply", "note"):
+        desk.ask_follow_up(ctx, action, ref)
+    elif action == "escalate":
+        desk.ask_follow_up(ctx, "reason", ref)
+    elif action in ("claim", "assign", "priority", "pending", "solve", "reopen"):
+        desk.act(ctx, action, ref, arg)
+    else:
+        desk.show(ctx, ref)
