@@ -22,7 +22,9 @@ from bot.telegram.handlers import TelegramFrontEnd
 from bot.telegram.ledger import EngineThread, Ledger
 from bot.telegram.limits import RateLimiter
 from bot.telegram.sender import Notifier, Sender
+from bot.telegram.transport import AiohttpRequest
 
+CONCURRENT_CALLS = 8  # requests to Telegram in flight at once; the others wait their turn
 TOKEN_SHAPE = re.compile(r"^\d+:[\w-]+$")
 PTBApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -69,12 +71,11 @@ def file_base_url(api_base: str) -> str:
 
 def build_application(config: TelegramConfig) -> PTBApplication:
     """The real python-telegram-bot Application; updates are fetched by our runner (runner.py)."""
-    builder = ApplicationBuilder().token(config.token).updater(None)
+    builder = (ApplicationBuilder().token(config.token).updater(None)
+               .request(AiohttpRequest(connections=CONCURRENT_CALLS))
+               .get_updates_request(AiohttpRequest(connections=1, read_timeout=10.0)))
     if config.api_base:
         builder = builder.base_url(config.api_base).base_file_url(config.file_base or "")
-    builder = (builder.connection_pool_size(64).pool_timeout(10.0).connect_timeout(10.0)
-               .read_timeout(20.0).write_timeout(30.0).media_write_timeout(60.0)
-               .get_updates_read_timeout(10.0))
     return builder.build()
 
 

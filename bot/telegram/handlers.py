@@ -1,6 +1,6 @@
 """Telegram updates -> neutral inbound events -> the engine -> queued sends. Only translation.
 
-Each update runs once on the engine thread: "seen already?", the engine's turn, then in one
+Each update runs once where the engine runs: "seen already?", the engine's turn, then in one
 transaction the update's mark and what to send (ledger.py). Only then is anything sent, so a
 crash before the mark lets Telegram's redelivery run the turn again, and a crash after it
 sends the stored replies on restart instead of running the turn twice.
@@ -14,9 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Message, Update, User
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
-from telegram.ext import MessageHandler, filters
 from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.handlers.engine import Engine
 from bot.handlers.events import Choice, FileRef, Inbound, Reply
@@ -24,8 +30,14 @@ from bot.handlers.state import load_state
 from bot.telegram.ledger import EngineThread, Ledger
 from bot.telegram.limits import RateLimiter
 from bot.telegram.messages import COMMANDS, tg_text
-from bot.telegram.outgoing import TEXT_LIMIT, Action, DeliveryFailed, perform, utf16_len
-from bot.telegram.outgoing import with_retries
+from bot.telegram.outgoing import (
+    TEXT_LIMIT,
+    Action,
+    DeliveryFailed,
+    perform,
+    utf16_len,
+    with_retries,
+)
 from bot.telegram.sender import KeyedLocks, Notifier, Sender
 from core.i18n import Lang, normalise_lang
 
@@ -95,7 +107,7 @@ class TelegramFrontEnd:
         if query is None or user is None:
             return
         if not self.limiter.allow(_key(user)):
-            await self._answer(query.id, self._limited(user))
+            self.notifier.spawn(self._answer(query.id, self._limited(user)))
             return
         message = query.message if isinstance(query.message, Message) else None
         edit = _pressed_edit(message, query.data or "", _lang(user)) if message else None
@@ -103,7 +115,7 @@ class TelegramFrontEnd:
         result = await self.thread.run(self._press, update.update_id, inbound,
                                        query.data or "", edit)
         notice = tg_text("already_chosen", _lang(user)) if result == "pressed" else None
-        await self._answer(query.id, notice)
+        self.notifier.spawn(self._answer(query.id, notice))  # first in line: stops the spinner
         await self._finish(result if result != "pressed" else DONE)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -137,16 +149,16 @@ class TelegramFrontEnd:
         """Commands become the engine's own words; outside a flow some are answered here."""
         if self.ledger.seen(update_id):
             return DONE
+        ticket = self.engine.flows.get("ticket")
+        if command == "ticket" and ticket is not None:  # asking for a person works mid-form
+            word = "/ticket" if "/ticket" in ticket.start_words else ticket.start_words[0]
+            return self._turn(update_id, inbound.model_copy(update={"text": word}), None)
         in_flow = load_state(self.engine.services.repo, inbound.user_key).flow is not None
-        if in_flow and command in ("help", "cancel", "start", "invoice", "ticket", "faq"):
+        if in_flow:  # /cancel cancels; any other command says where the person is
             word = "cancel" if command == "cancel" else "help"
             return self._turn(update_id, inbound.model_copy(update={"text": word}), None)
         if command == "invoice":
             return self._turn(update_id, inbound.model_copy(update={"text": "/invoice"}), None)
-        ticket = self.engine.flows.get("ticket")
-        if command == "ticket" and ticket is not None:
-            word = "/ticket" if "/ticket" in ticket.start_words else ticket.start_words[0]
-            return self._turn(update_id, inbound.model_copy(update={"text": word}), None)
         key = {"faq": "faq_prompt", "cancel": "nothing_to_cancel",
                "ticket": "ticket_unavailable"}.get(command, "welcome")
         choices = ([Choice(id="start:invoice", label=tg_text("cmd.invoice", inbound.lang))]
@@ -161,10 +173,11 @@ class TelegramFrontEnd:
 
     # -- helpers -------------------------------------------------------------------------
     async def _finish(self, result: Any) -> None:
-        """Send what the turn queued (unless it was a redelivered update: nothing to do)."""
+        """Send what the turn queued, in the background: the update is done once its turn and
+        its sends are stored (the next update of this chat may start; sends keep their order)."""
         if result is not None and result != DONE:
             key, doc = result
-            await self.sender.deliver(key, doc)
+            self.notifier.spawn(self.sender.deliver(key, doc))
 
     async def _local(self, update: Update, replies: list[Reply]) -> None:
         chat = update.effective_chat

@@ -73,6 +73,7 @@ async def serve(bot: TelegramBot, stop: asyncio.Event,
         with suppress(asyncio.CancelledError):
             await notifier
         await bot.notifier.drain(SHUTDOWN_GRACE)
+        await bot.sender.flush()
         await app.shutdown()
         bot.thread.close()
 

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 PRUNE_EVERY = 600.0  # seconds
 RETRY_CAP = 300.0  # seconds: the longest wait before a failed send is tried again
 PLATFORM_PREFIX = "tg:"
+FINISHED_MEMORY = 10_000  # sent keys remembered, so a sweep that read one late skips it
 
 
 class KeyedLocks:
@@ -55,13 +56,17 @@ class Sender:
         self.ledger = ledger
         self.chats = KeyedLocks()
         self._inflight: set[str] = set()
+        self._finished: dict[str, None] = {}  # recent keys sent in full (insertion ordered)
+        self._to_forget: list[str] = []
+        self._forgetting: asyncio.Task[None] | None = None
 
     def busy(self, key: str) -> bool:
-        return key in self._inflight
+        """Being sent now, or sent already (a sweep may have read it just before)."""
+        return key in self._inflight or key in self._finished
 
     async def deliver(self, key: str, doc: dict[str, Any]) -> None:
         """Send what is left of one queued document, in order; forget it once all is sent."""
-        if key in self._inflight:
+        if self.busy(key):
             return
         self._inflight.add(key)
         try:
@@ -84,9 +89,28 @@ class Sender:
                 await self.thread.run(self.ledger.progress, key, doc)
                 return
             doc["done"] += 1
-            if doc["done"] < len(actions):  # a crash now resends only what is left
-                await self.thread.run(self.ledger.progress, key, doc)
-        await self.thread.run(self.ledger.sent, key)
+            if doc["done"] < len(actions) and actions[doc["done"] - 1]["op"] != "edit":
+                await self.thread.run(self.ledger.progress, key, doc)  # a crash resends the rest
+        self._finished[key] = None
+        while len(self._finished) > FINISHED_MEMORY:
+            del self._finished[next(iter(self._finished))]
+        self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        """Delete sent documents in batches: one trip to the engine thread for many sends."""
+        self._to_forget.append(key)
+        if self._forgetting is None or self._forgetting.done():
+            self._forgetting = asyncio.create_task(self._forget_all())
+
+    async def _forget_all(self) -> None:
+        while self._to_forget:
+            keys, self._to_forget = self._to_forget, []
+            await self.thread.run(self.ledger.sent, keys)
+
+    async def flush(self) -> None:
+        """At shutdown: the deletions still pending (else a restart would send them again)."""
+        if self._forgetting is not None:
+            await self._forgetting
 
 
 class Notifier:
@@ -112,11 +136,13 @@ class Notifier:
         task.add_done_callback(self._done)
 
     async def run(self, stop: asyncio.Event) -> None:
-        pruned = 0.0
+        pruned = swept = 0.0
         while not stop.is_set():
             self._kicked.clear()
             try:
-                await self.sweep()
+                leftovers = time.monotonic() - swept >= self.interval
+                await self.sweep(leftovers)
+                swept = time.monotonic() if leftovers else swept
                 if time.monotonic() - pruned > PRUNE_EVERY:
                     dropped = await self.thread.run(self.ledger.prune)
                     pruned = time.monotonic()
@@ -125,21 +151,26 @@ class Notifier:
                 logger.exception("notifier sweep failed")
             await _first_of(self._kicked, stop, timeout=self.interval)
 
-    async def sweep(self) -> None:
-        for key, doc in await self.thread.run(self._collect):
+    async def sweep(self, leftovers: bool = True) -> None:
+        """Outboxes into sends and out; with `leftovers`, also sends that failed or were cut
+        short by a crash (not on every kick: a turn's own sends are under way already)."""
+        for key, doc in await self.thread.run(self._collect, leftovers):
             if not self.sender.busy(key):
                 self.spawn(self.sender.deliver(key, doc))
 
-    def _collect(self) -> list[tuple[str, dict[str, Any]]]:
+    def _collect(self, leftovers: bool) -> list[tuple[str, dict[str, Any]]]:
         """On the engine thread: each waiting `tg:` outbox becomes a send, atomically."""
         repo = self.ledger.repo
+        fresh: list[tuple[str, dict[str, Any]]] = []
         for user_key in self.engine.services.notifier.pending_users():
             chat = user_key.removeprefix(PLATFORM_PREFIX)
             if not user_key.startswith(PLATFORM_PREFIX) or not chat.lstrip("-").isdigit():
                 continue
             with repo.transaction():
-                self.ledger.queue(int(chat), self.engine.deliver_pending(user_key))
-        return self.ledger.waiting()
+                queued = self.ledger.queue(int(chat), self.engine.deliver_pending(user_key))
+            if queued is not None and not leftovers:
+                fresh.append(queued)
+        return self.ledger.waiting() if leftovers else fresh
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)

@@ -16,6 +16,7 @@ a 502, or not at all (held until released).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
@@ -159,6 +160,13 @@ class FakeTelegram:
                  "data": data, "message": message}
         return self.push({"callback_query": query})
 
+    def bot_message(self, chat_id: int, text: str, buttons: list[tuple[str, str]]) -> dict[str, Any]:
+        """A message "the bot sent earlier" with these buttons (to press without a send)."""
+        markup = {"inline_keyboard": [[{"text": label, "callback_data": data}]
+                                      for label, data in buttons]}
+        call = Call("sendMessage", {"chat_id": chat_id, "text": text, "reply_markup": markup})
+        return self._store(call, text=text)
+
     def add_file(self, content: bytes, path_pattern: str) -> str:
         n = len(self._files) + 1
         file_id = f"F{n:04d}"
@@ -247,10 +255,8 @@ class FakeTelegram:
             if ready or left <= 0:
                 return ready
             self._arrived.clear()  # type: ignore[union-attr]
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), left)  # type: ignore[union-attr]
-            except TimeoutError:
-                pass
 
     async def _file(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]

@@ -31,8 +31,8 @@ from tests.e2e.fake_telegram import Call, FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 CUSTOMER, FINANCE = 42, 99
-ROLES = {f"tg:{FINANCE}": "finance", "shell:fin": "finance"}
-CONFIG_TOML = '[roles]\n"tg:99" = "finance"\n"shell:fin" = "finance"\n'
+ROLES = {f"tg:{FINANCE}": "finance", "shell:fin": "finance", "shell:agent": "agent"}
+CONFIG_TOML = "[roles]\n" + "".join(f'"{user}" = "{role}"\n' for user, role in ROLES.items())
 
 
 @dataclass
@@ -87,6 +87,11 @@ class Harness:
                 raise AssertionError("sends still queued")
             await asyncio.sleep(0.02)
 
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 15.0,
+                       where: Callable[[Call], bool] | None = None) -> list[Call]:
+        """FakeTelegram.wait_for off the event loop (the bot runs on it meanwhile)."""
+        return await asyncio.to_thread(self.fake.wait_for, method, count, timeout, where)
+
     # -- looking -----------------------------------------------------------------------
     def history(self, user: int = CUSTOMER) -> list[dict[str, str]]:
         return load_state(self.services.repo, f"tg:{user}").history
@@ -138,12 +143,16 @@ def sifbot_env(fake: FakeTelegram, tmp: Path) -> dict[str, str]:
             "SIFBOT_CONFIG": str(config), "PYTHONPATH": str(ROOT)}
 
 
+# What the `sifbot` console script runs (not `-m bot.cli`: that makes a second bot.cli module).
+SIFBOT = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
+
+
 def start_sifbot(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env,
+    return subprocess.Popen([*SIFBOT, *args], cwd=ROOT, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
 
 def run_sifbot(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env,
+    return subprocess.run([*SIFBOT, *args], cwd=ROOT, env=env,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
