@@ -8,7 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from bot.bootstrap import db_path, load
+from bot.bootstrap import build_services, db_path, load
+from bot.handlers.delivery import issued_message, rejected_message
+from bot.handlers.services import Services
 from core.clock import CHINA, system_clock
 from core.errors import PermissionDenied
 from core.issuance import Issuance
@@ -90,7 +92,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_action(args: argparse.Namespace) -> int:
-    issuance, settings = _issuance(args)
+    services = build_services(load(args.config), db_path(args.db), None)
+    issuance, settings = services.issuance, services.settings
     actor = shell_actor(settings, args.as_user)
     name = args.action_name
     if name == "approve":
@@ -101,11 +104,21 @@ def run_action(args: argparse.Namespace) -> int:
         invoice = issuance.void(args.id, actor, args.reason)
     else:
         invoice = issuance.red_letter(args.id, actor, args.form_no, args.reason)
+    tell_requester(services, name, invoice)
     if args.json:
         print(json.dumps(invoice_json(invoice), ensure_ascii=False, indent=2))
     else:
         print(f"{invoice.id} {invoice.status.value} {invoice.number or ''}".strip())
     return 0
+
+
+def tell_requester(services: Services, action: str, invoice: Invoice) -> None:
+    """The same notices as in chat: the requester hears on their own platform."""
+    if action == "approve":
+        message = issued_message(services, invoice, services.lang_of(invoice.requester))
+        services.notifier.notify(invoice.requester, [message])
+    elif action == "reject":
+        services.notifier.notify(invoice.requester, [rejected_message(services, invoice)])
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -8,36 +8,47 @@ from bot.handlers.context import Ctx
 from bot.handlers.events import Reply
 from bot.handlers.messages import t
 from bot.handlers.preview import render_pdf
+from bot.handlers.services import Services
 from core.errors import SifError
 from core.models import Invoice
 
 logger = logging.getLogger(__name__)
 
 
-def invoice_pdf(ctx: Ctx, invoice: Invoice) -> str:
-    return render_pdf(ctx, invoice.data, f"{invoice.number or invoice.id}",
+def invoice_pdf(services: Services, invoice: Invoice) -> str:
+    return render_pdf(services, invoice.data, f"{invoice.number or invoice.id}",
                       number=invoice.number, issued_at=invoice.issued_at, kind=invoice.kind)
+
+
+def issued_message(services: Services, invoice: Invoice, lang: str) -> Reply:
+    """The invoice's number and PDF (and what happened to the e-mail or the paper copy)."""
+    pdf = invoice_pdf(services, invoice)
+    text = t("notify.approved", lang, id=invoice.id, number=invoice.number)
+    notes = ([_email(services, invoice, pdf, lang)]
+             if invoice.data.delivery.method == "email" else [])
+    if invoice.data.delivery.method == "paper":
+        notes.append(t("paper.note", lang))
+    return Reply(text="\n".join([text, *notes]), files=[pdf])
 
 
 def after_issue(ctx: Ctx, invoice: Invoice, *, to_requester: bool) -> None:
     """Send the PDF in chat (to the requester when someone else issued it) and by e-mail."""
-    pdf = invoice_pdf(ctx, invoice)
-    lang = ctx.services.lang_of(invoice.requester)
-    text = t("notify.approved", lang, id=invoice.id, number=invoice.number)
-    notes = [_email(ctx, invoice, pdf, lang)] if invoice.data.delivery.method == "email" else []
-    if invoice.data.delivery.method == "paper":
-        notes.append(t("paper.note", lang))
-    message = Reply(text="\n".join([text, *notes]), files=[pdf])
+    message = issued_message(ctx.services, invoice, ctx.services.lang_of(invoice.requester))
     if to_requester:
         ctx.services.notifier.notify(invoice.requester, [message])
     else:
         ctx.say(message.text, files=message.files)
 
 
-def _email(ctx: Ctx, invoice: Invoice, pdf: str, lang: str) -> str:
+def rejected_message(services: Services, invoice: Invoice) -> Reply:
+    lang = services.lang_of(invoice.requester)
+    return Reply(text=t("notify.rejected", lang, id=invoice.id, reason=invoice.reject_reason))
+
+
+def _email(services: Services, invoice: Invoice, pdf: str, lang: str) -> str:
     address = invoice.data.delivery.email
     try:
-        ctx.services.send_mail(to=address, invoice=invoice, pdf=pdf)
+        services.send_mail(to=address, invoice=invoice, pdf=pdf)
     except SifError:
         logger.warning("invoice e-mail for %s failed", invoice.id)
         return t("mail.failed", lang, id=invoice.id)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from bot.handlers.context import Ctx
+from bot.handlers.services import Services
 from core.catalog import format_item_name
 from core.models import InvoiceData, InvoiceType
 from core.money import rmb_upper
@@ -50,12 +51,12 @@ def preview_text(ctx: Ctx, data: InvoiceData) -> str:
     return "\n".join(rows)
 
 
-def render_pdf(ctx: Ctx, data: InvoiceData, name: str, *, number: str | None = None,
+def render_pdf(services: Services, data: InvoiceData, name: str, *, number: str | None = None,
                issued_at: object = None, kind: str = "blue", preview: bool = False) -> str:
     """Write the PDF into the files folder and return its path (a file reply)."""
     from core.pdf import render_invoice_pdf  # reportlab is loaded only when a PDF is wanted
 
-    folder: Path = ctx.services.files_dir
+    folder: Path = services.files_dir
     # The same content renders to the same file: showing the preview again (help, back) is free.
     fingerprint = hashlib.sha256(
         f"{data.model_dump_json()}|{number}|{issued_at}|{kind}|{preview}".encode()
@@ -65,7 +66,7 @@ def render_pdf(ctx: Ctx, data: InvoiceData, name: str, *, number: str | None = N
         return str(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")  # never a half-written PDF
-    render_invoice_pdf(data, ctx.services.settings.seller, number=number,
+    render_invoice_pdf(data, services.settings.seller, number=number,
                        issued_at=issued_at, kind=kind, preview=preview, path=partial)  # type: ignore[arg-type]
     os.replace(partial, path)
     return str(path)

@@ -90,6 +90,7 @@ class TelegramBot:
     ledger: Ledger
     thread: EngineThread
     config: TelegramConfig
+    services: Services | None = None  # for the SLA sweep that runs beside the bot
 
 
 def assemble(services: Services, engine: Engine, config: TelegramConfig,
@@ -103,4 +104,4 @@ def assemble(services: Services, engine: Engine, config: TelegramConfig,
     front = TelegramFrontEnd(engine, ledger, thread, sender, notifier, limiter,
                              files_dir or services.files_dir)
     front.register(app)
-    return TelegramBot(app, front, notifier, sender, ledger, thread, config)
+    return TelegramBot(app, front, notifier, sender, ledger, thread, config, services)

@@ -50,6 +50,9 @@ class WebhookOptions:
         return path if path not in ("", "/") else "/telegram"
 
 
+SLA_SWEEP_SECONDS = 60.0
+
+
 async def serve(bot: TelegramBot, stop: asyncio.Event,
                 webhook: WebhookOptions | None = None,
                 ready: asyncio.Future[int] | None = None) -> None:
@@ -62,6 +65,7 @@ async def serve(bot: TelegramBot, stop: asyncio.Event,
         raise StartFailed(f"cannot start the Telegram bot: {error or type(error).__name__}") \
             from error
     notifier = asyncio.create_task(bot.notifier.run(stop))
+    sla = asyncio.create_task(_sweep_sla(bot, stop))
     try:
         await _set_commands(bot)
         if webhook is None:
@@ -72,6 +76,7 @@ async def serve(bot: TelegramBot, stop: asyncio.Event,
         stop.set()
         with suppress(asyncio.CancelledError):
             await notifier
+            await sla
         await bot.notifier.drain(SHUTDOWN_GRACE)
         await bot.sender.flush()
         await app.shutdown()
@@ -135,6 +140,21 @@ async def _poll(bot: TelegramBot, stop: asyncio.Event, ready: asyncio.Future[int
         with suppress(TelegramError):
             await tg.get_updates(offset=offset, timeout=0, limit=1,
                                  allowed_updates=ALLOWED_UPDATES)
+
+
+async def _sweep_sla(bot: TelegramBot, stop: asyncio.Event) -> None:
+    """Every minute: SLA warnings and breaches (exactly once, also beside other sweepers)."""
+    if bot.services is None:
+        return
+    from bot.handlers.flows.ticket_desk import ticket_service
+
+    tickets = ticket_service(bot.services)
+    while not stop.is_set():
+        try:
+            await bot.thread.run(tickets.sweep)
+        except Exception:  # a failed sweep is retried next minute; the bot goes on
+            logger.exception("SLA sweep failed")
+        await _sleep(stop, SLA_SWEEP_SECONDS)
 
 
 async def handle_batch(bot: TelegramBot, updates: list[Update] | tuple[Update, ...]) -> None:

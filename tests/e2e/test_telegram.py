@@ -92,8 +92,6 @@ async def test_finance_approves_in_telegram_and_the_customer_gets_the_number_and
         assert pdfs[-1].at >= told[-1].at  # the text, then its PDF
 
 
-@pytest.mark.xfail(strict=True, reason="`sifbot invoices approve` (bot/commands/invoices.py) "
-                   "issues the invoice but queues no notification for the requester")
 async def test_an_approval_from_the_shell_reaches_the_customer_in_telegram(
         fake: FakeTelegram, tmp_path: Path) -> None:
     async with running_bot(fake, tmp_path) as tg:

@@ -240,7 +240,7 @@ class InvoiceFlow:
         if errors:
             self._fix_first(ctx, errors)
             return
-        pdf = render_pdf(ctx, data, f"{draft.id}-preview", preview=True)
+        pdf = render_pdf(ctx.services, data, f"{draft.id}-preview", preview=True)
         ctx.say(ctx.t("preview.title") + "\n" + preview_text(ctx, data), files=[pdf])
         ctx.report([i for i in issues if not i.is_error])
         ctx.say(ctx.t("preview.confirm_question"), [

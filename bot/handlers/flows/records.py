@@ -54,7 +54,7 @@ def send_pdf(ctx: Ctx, ref: str) -> None:
     if invoice.number is None:
         ctx.say(ctx.t("records.no_pdf", id=invoice.id))
         return
-    ctx.say(ctx.t("records.pdf", number=invoice.number), files=[invoice_pdf(ctx, invoice)])
+    ctx.say(ctx.t("records.pdf", number=invoice.number), files=[invoice_pdf(ctx.services, invoice)])
 
 
 def request_cancel(ctx: Ctx, ref: str, reason: str = "") -> None:
@@ -85,7 +85,7 @@ def red_letter(ctx: Ctx, match: re.Match[str]) -> None:
     ctx.out.refs["invoice_id"] = red.id
     original = ctx.services.issuance.find(str(red.original_id), ctx.actor)
     ctx.say(ctx.t("records.red_issued", number=red.number, original=original.number),
-            files=[invoice_pdf(ctx, red)])
+            files=[invoice_pdf(ctx.services, red)])
 
 
 def legacy_code(ctx: Ctx, match: re.Match[str]) -> None:

@@ -6,11 +6,9 @@ import re
 from collections.abc import Sequence
 
 from bot.handlers.context import Ctx
-from bot.handlers.delivery import after_issue
+from bot.handlers.delivery import after_issue, rejected_message
 from bot.handlers.engine import Command
-from bot.handlers.events import Reply
 from bot.handlers.flows.records import status_text
-from bot.handlers.messages import t
 from bot.handlers.preview import preview_text
 from core.errors import Issue
 
@@ -81,9 +79,8 @@ class ReviewFlow:
         ctx.state.reset_flow()
         ctx.out.refs["invoice_id"] = invoice.id
         ctx.say(ctx.t("review.rejected", id=invoice.id))
-        lang = ctx.services.lang_of(invoice.requester)
-        ctx.services.notifier.notify(invoice.requester, [Reply(text=t(
-            "notify.rejected", lang, id=invoice.id, reason=invoice.reject_reason))])
+        ctx.services.notifier.notify(invoice.requester,
+                                     [rejected_message(ctx.services, invoice)])
 
     def navigate(self, ctx: Ctx, word: str, arg: str) -> None:
         if word in ("cancel", "back"):
