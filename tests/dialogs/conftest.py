@@ -29,7 +29,7 @@ from bot.handlers.messages import BOT_MESSAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-03-02T10:00:00+08:00"  # a Monday, 10:00 Beijing time
-READ_TIMEOUT = 20.0  # seconds for one reply (a cold PDF render included)
+READ_TIMEOUT = 60.0  # seconds for one reply (a cold start and PDF render on a loaded CI box)
 
 INVOICE_STEPS = ("invoice_type", "buyer_kind", "buyer_name", "buyer_tax_id",
                  "buyer_address_phone", "buyer_bank_account", "items", "remark", "delivery",
