@@ -77,12 +77,20 @@ class Engine:
         self.choices = choices
         self.responder = responder
 
-    def handle(self, inbound: Inbound) -> Outcome:
-        """Handle one event atomically: on any failure nothing of this turn is stored."""
+    def handle(self, inbound: Inbound,
+               on_commit: Callable[[Outcome], None] | None = None) -> Outcome:
+        """Handle one event atomically: on any failure nothing of this turn is stored.
+
+        `on_commit` runs inside the turn's transaction (a front end records the platform's
+        update id and queues the replies there, so a crash can neither lose nor repeat a turn);
+        after a failed turn it runs on its own with the apology."""
         repo = self.services.repo
         try:
             with repo.transaction():
-                return self._handle(inbound)
+                outcome = self._handle(inbound)
+                if on_commit is not None:
+                    on_commit(outcome)
+                return outcome
         except Exception:
             ref = secrets.token_hex(4)
             logger.exception("turn failed (ref %s, platform %s)", ref, inbound.platform)
@@ -90,6 +98,8 @@ class Engine:
             outcome.replies.append(Reply(text=t("internal_error", inbound.lang, ref=ref)))
             state = load_state(repo, inbound.user_key)
             outcome.flow, outcome.step = state.flow, state.step
+            if on_commit is not None:
+                on_commit(outcome)
             return outcome
 
     def deliver_pending(self, user_key: str) -> list[Reply]:

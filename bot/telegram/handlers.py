@@ -1,9 +1,9 @@
 """Telegram updates -> neutral inbound events -> the engine -> queued sends. Only translation.
 
-Each update runs once where the engine runs: "seen already?", the engine's turn, then in one
-transaction the update's mark and what to send (ledger.py). Only then is anything sent, so a
-crash before the mark lets Telegram's redelivery run the turn again, and a crash after it
-sends the stored replies on restart instead of running the turn twice.
+Each update runs once where the engine runs: "seen already?", then the engine's turn, whose own
+transaction also records the update's mark and what to send (ledger.py, via on_commit). Only
+then is anything sent: a crash before the commit leaves no trace and Telegram's redelivery runs
+the turn again; a crash after it sends the stored replies on restart, never the turn twice.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 
 from bot.handlers.engine import Engine
-from bot.handlers.events import Choice, FileRef, Inbound, Reply
+from bot.handlers.events import Choice, FileRef, Inbound, Outcome, Reply
 from bot.handlers.state import load_state
 from bot.telegram.ledger import EngineThread, Ledger
 from bot.telegram.limits import RateLimiter
@@ -131,9 +131,15 @@ class TelegramFrontEnd:
               first: list[Action] | None, pressed: int | None = None) -> Any:
         if self.ledger.seen(update_id):
             return DONE
-        outcome = self.engine.handle(inbound)
-        replies = [*outcome.replies, *self.engine.deliver_pending(inbound.user_key)]
-        return self.ledger.commit_turn(update_id, int(inbound.user), replies, first, pressed)
+        committed: list[Any] = []
+
+        def record(outcome: Outcome) -> None:  # inside the turn's own transaction
+            replies = [*outcome.replies, *self.engine.deliver_pending(inbound.user_key)]
+            committed.append(self.ledger.commit_turn(update_id, int(inbound.user), replies,
+                                                     first, pressed))
+
+        self.engine.handle(inbound, on_commit=record)
+        return committed[0]
 
     def _press(self, update_id: int, inbound: Inbound, data: str,
                edit: Action | None) -> Any:
