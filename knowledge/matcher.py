@@ -37,6 +37,7 @@ from knowledge.kb import Entry
 from knowledge.normalize import (
     DICT_DIR,
     english_stem,
+    fewest_pieces,
     has_cjk,
     latin_words,
     looks_like_pinyin,
@@ -436,18 +437,7 @@ class Matcher:
 
     def _known_pieces(self, word: str) -> list[str]:
         """An unknown word that is made of known ones ("报销单据" -> 报销 单据), else itself."""
-        best: list[list[str] | None] = [None] * (len(word) + 1)
-        best[0] = []
-        for start in range(len(word)):
-            done = best[start]
-            if done is None:
-                continue
-            for end in range(start + 2, min(len(word), start + 8) + 1):
-                piece = word[start:end]
-                current = best[end]
-                if piece in self.vocab and (current is None or len(done) + 1 < len(current)):
-                    best[end] = [*done, piece]
-        return best[len(word)] or [word]
+        return fewest_pieces(word, self.vocab, shortest=2, longest=8) or [word]
 
     def _known_reading(self, words: list[str], i: int) -> tuple[int, str]:
         """The longest run of 1-3 words from `i` that reads like one known word."""

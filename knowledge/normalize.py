@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -230,21 +230,26 @@ def pinyin_key(text: str) -> str:
     return text.translate(char_pinyin())
 
 
-def split_pinyin(word: str) -> list[str] | None:
-    """Split "zenmekai" into syllables with as few pieces as possible; None if it is not pinyin."""
-    syllables = pinyin_syllables()
+def fewest_pieces(word: str, vocabulary: Container[str], *, shortest: int,
+                  longest: int) -> list[str] | None:
+    """`word` as the fewest pieces that are all in `vocabulary`, or None when it cannot be."""
     best: list[list[str] | None] = [None] * (len(word) + 1)
     best[0] = []
     for start in range(len(word)):
         done = best[start]
         if done is None:
             continue
-        for end in range(start + 1, min(len(word), start + 6) + 1):
+        for end in range(start + shortest, min(len(word), start + longest) + 1):
             piece = word[start:end]
             current = best[end]
-            if piece in syllables and (current is None or len(done) + 1 < len(current)):
+            if piece in vocabulary and (current is None or len(done) + 1 < len(current)):
                 best[end] = [*done, piece]
     return best[len(word)]
+
+
+def split_pinyin(word: str) -> list[str] | None:
+    """Split "zenmekai" into syllables with as few pieces as possible; None if it is not pinyin."""
+    return fewest_pieces(word, pinyin_syllables(), shortest=1, longest=6)
 
 
 def looks_like_pinyin(words: list[str]) -> bool:

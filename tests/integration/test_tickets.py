@@ -4,8 +4,6 @@ commands `sifbot tickets ...` / `sifbot sla report`."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
 from bot.handlers.flows.ticket_desk import outbox_notifier
 from bot.handlers.notify import Outbox
 from bot.handlers.services import PROFILE_KIND
@@ -26,6 +23,7 @@ from core.storage.tickets import SqliteTicketStore
 from core.ticket_models import TicketError
 from core.tickets import Attachment, ChatTurn, Tickets, TicketStatus
 from tests.conftest import SettableClock
+from tests.dialogs.conftest import run_sifbot
 
 CUSTOMER = Actor(user="tg:42", role="customer", platform="telegram")
 OTHER = Actor(user="tg:77", role="customer", platform="telegram")
@@ -273,14 +271,6 @@ def test_at_night_the_clock_starts_at_nine_and_support_hears_of_it_then(
 
 
 # -- the shell ----------------------------------------------------------------------------------
-def sifbot(folder: Path, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    argv = [*args, "--db", str(folder / "sifbot.db"), "--config", str(folder / "sifbot.toml")]
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(argv)
-    return code, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
 def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SIFBOT_NOW", "2026-03-02T10:00:00+08:00")
@@ -296,7 +286,7 @@ def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_tickets_show_json_carries_the_sla_object_of_the_interfaces(shell: Path) -> None:
-    code, out, err = sifbot(shell, "tickets", "show", "T-1001", "--json")
+    code, out, err = run_sifbot(shell, "tickets", "show", "T-1001", "--json")
     assert code == 0, err
     record = json.loads(out)
     assert record["id"] == "T-1001" and record["status"] == "new"
@@ -308,24 +298,24 @@ def test_tickets_show_json_carries_the_sla_object_of_the_interfaces(shell: Path)
         "target_minutes": 120, "due_at": "2026-03-02T12:00:00+08:00", "elapsed_minutes": 0,
         "paused": False, "met_at": None, "breached": False}
     assert record["history"][0]["action"] == "create"
-    code, out, _ = sifbot(shell, "tickets", "show", "T-1001", "--json", "--tz", "UTC")
+    code, out, _ = run_sifbot(shell, "tickets", "show", "T-1001", "--json", "--tz", "UTC")
     assert json.loads(out)["created_at"] == "2026-03-02T02:00:00+00:00"
 
 
 def test_tickets_list_json_and_the_agents_actions_from_the_shell(
         shell: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, _ = sifbot(shell, "tickets", "list", "--json")
+    code, out, _ = run_sifbot(shell, "tickets", "list", "--json")
     assert code == 0 and [r["id"] for r in json.loads(out)] == ["T-1001", "T-1002"]
     complaint = json.loads(out)[1]["sla"]["first_response"]
     assert complaint["calendar"] == "working_days" and complaint["target_minutes"] == 480
     assert complaint["due_at"] == "2026-03-03T10:00:00+08:00"  # 1 working day
-    code, out, err = sifbot(shell, "tickets", "reply", "T-1001", "已收到", "正在处理",
+    code, out, err = run_sifbot(shell, "tickets", "reply", "T-1001", "已收到", "正在处理",
                             "--as", AGENT.user)
     assert code == 0, err
-    code, _, err = sifbot(shell, "tickets", "solve", "T-1001", "--as", "tg:42")
+    code, _, err = run_sifbot(shell, "tickets", "solve", "T-1001", "--as", "tg:42")
     assert code == 2 and "agent" in err
     monkeypatch.setenv("SIFBOT_NOW", "2026-03-02T14:00:00+08:00")
-    code, out, _ = sifbot(shell, "tickets", "show", "T-1001", "--json")
+    code, out, _ = run_sifbot(shell, "tickets", "show", "T-1001", "--json")
     record = json.loads(out)
     assert record["status"] == "open" and record["assignee"] == AGENT.user
     assert record["history"][-1]["text"] == "已收到 正在处理"
@@ -335,9 +325,9 @@ def test_tickets_list_json_and_the_agents_actions_from_the_shell(
 def test_sla_report_lists_breaches_and_draws_a_chart(
         shell: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SIFBOT_NOW", "2026-03-02T13:00:00+08:00")  # T-1001 answered late
-    assert sifbot(shell, "tickets", "reply", "T-1001", "抱歉久等", "--as", AGENT.user)[0] == 0
+    assert run_sifbot(shell, "tickets", "reply", "T-1001", "抱歉久等", "--as", AGENT.user)[0] == 0
     chart = shell / "sla.png"
-    code, out, err = sifbot(shell, "sla", "report", "--json", "--png", str(chart),
+    code, out, err = run_sifbot(shell, "sla", "report", "--json", "--png", str(chart),
                             "--from", "2026-03-01", "--to", "2026-03-02")
     assert code == 0, err
     report = json.loads(out)
@@ -346,29 +336,29 @@ def test_sla_report_lists_breaches_and_draws_a_chart(
         "met": 0, "breached": 1, "open": 1, "compliance": 0.0}
     assert [(b["id"], b["clock"]) for b in report["breached"]] == [("T-1001", "first_response")]
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    code, out, _ = sifbot(shell, "sla", "report")
+    code, out, _ = run_sifbot(shell, "sla", "report")
     assert code == 0 and "T-1001" in out
-    code, _, err = sifbot(shell, "sla", "report", "--from", "March")
+    code, _, err = run_sifbot(shell, "sla", "report", "--from", "March")
     assert code == 2 and "date" in err
 
 
 def test_tickets_sweep_from_the_shell_sends_a_breach_once(
         shell: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert sifbot(shell, "tickets", "note", "T-1001", "先查日志", "--as", AGENT.user)[0] == 0
-    assert sifbot(shell, "tickets", "assign", "T-1002", AGENT.user, "--as", AGENT.user)[0] == 0
+    assert run_sifbot(shell, "tickets", "note", "T-1001", "先查日志", "--as", AGENT.user)[0] == 0
+    assert run_sifbot(shell, "tickets", "assign", "T-1002", AGENT.user, "--as", AGENT.user)[0] == 0
     monkeypatch.setenv("SIFBOT_NOW", "2026-03-02T12:30:00+08:00")
-    code, out, err = sifbot(shell, "tickets", "sweep", "--json")
+    code, out, err = run_sifbot(shell, "tickets", "sweep", "--json")
     assert code == 0, err
     # T-1002 is a complaint: 1 working day, its warning comes at 16:00
     assert json.loads(out)["events"] == [["T-1001", "first_response", "breach"]]
-    code, out, _ = sifbot(shell, "tickets", "sweep")
+    code, out, _ = run_sifbot(shell, "tickets", "sweep")
     assert code == 0 and out.startswith("events 0")
-    code, out, _ = sifbot(shell, "tickets", "show", "T-1001", "--json")
+    code, out, _ = run_sifbot(shell, "tickets", "show", "T-1001", "--json")
     record = json.loads(out)
     assert record["tier"] == 2 and record["sla"]["first_response"]["breached"] is True
     assert [e["action"] for e in record["history"]] == ["create", "note", "sla_breach",
                                                         "escalate"]
-    assert sifbot(shell, "tickets", "escalate", "T-1001", "要开发", "--as", AGENT.user)[0] == 0
-    assert sifbot(shell, "tickets", "pending", "T-1002", "--as", AGENT.user)[0] == 0
-    code, out, _ = sifbot(shell, "tickets", "list", "--status", "pending")
+    assert run_sifbot(shell, "tickets", "escalate", "T-1001", "要开发", "--as", AGENT.user)[0] == 0
+    assert run_sifbot(shell, "tickets", "pending", "T-1002", "--as", AGENT.user)[0] == 0
+    code, out, _ = run_sifbot(shell, "tickets", "list", "--status", "pending")
     assert out.startswith("T-1002\tpending")
