@@ -146,7 +146,8 @@ class Bm25Baseline:
     def answerer(self, langs: dict[str, str]) -> Answerer:
         def answer(question: str) -> tuple[bool, str]:
             score, entry = self.top(question)
-            return score >= self.threshold, entry.answer.text(langs.get(question, "zh"))
+            answered = score >= self.threshold and entry.kind == "answer"  # not-in-guide: declines
+            return answered, entry.answer.text(langs.get(question, "zh"))
 
         return answer
 
@@ -156,7 +157,7 @@ def tune_baseline(baseline: Bm25Baseline, tuning: Sequence[DevQuestion]) -> floa
     tops = [baseline.top(q.q) for q in tuning]
     best = (-10**9, 0.0)
     for threshold in sorted({round(score, 3) for score, _ in tops} | {0.0}):
-        results = [(s >= threshold, e.answer.text(q.lang))
+        results = [(s >= threshold and e.kind == "answer", e.answer.text(q.lang))
                    for (s, e), q in zip(tops, tuning, strict=True)]
         best = max(best, (judge(tuning, results).utility, threshold))
     return best[1]
@@ -249,7 +250,7 @@ def _tuning_features(
     return rows
 
 
-Top = tuple[bool, float, float, bool]  # in scope, best score, best rival's score, right
+Top = tuple[bool, float, float, bool, bool]  # in scope, best, best rival, right, best knows
 
 
 def _tops(matcher: Matcher, features: list, coverage: float, share: float,  # type: ignore[type-arg]
@@ -263,7 +264,8 @@ def _tops(matcher: Matcher, features: list, coverage: float, share: float,  # ty
         rival = next((combined[j] for j in order[1:]
                       if not family or matcher.answer_similarity(best, int(j)) < family), 0.0)
         in_scope = question.in_scope if isinstance(question, DevQuestion) else question
-        tops.append((in_scope, float(combined[best]), float(rival), bool(right[best])))
+        knows = matcher.entries[best].kind == "answer"  # a not-in-guide entry declines
+        tops.append((in_scope, float(combined[best]), float(rival), bool(right[best]), knows))
     return tops
 
 
@@ -273,9 +275,9 @@ RULES = [(9.0, 99.0), (0.15, 2.0), (0.2, 1.5), (0.2, 2.0), (0.25, 1.5), (0.25, 2
 def _count(tops: list[Top], answer_at: float, margin: float, sure: float, floor: float,
            lead: float) -> tuple[int, int, int]:
     right = wrong = declined = 0
-    for in_scope, best, rival, ok in tops:
-        answered = (best >= sure or (best >= answer_at and best - rival >= margin)
-                    or (best >= floor and best >= lead * rival))
+    for in_scope, best, rival, ok, knows in tops:
+        answered = knows and (best >= sure or (best >= answer_at and best - rival >= margin)
+                              or (best >= floor and best >= lead * rival))
         right += answered and ok
         wrong += answered and not ok
         declined += not answered and not in_scope
@@ -357,7 +359,9 @@ def tune(kb_dir: Path, dev: list[DevQuestion]) -> None:
                     grid = _threshold_grid(_tops(matcher, features, coverage, share, family),
                                            _tops(left_out, own, coverage, share, family))
                     results += [(*r, unknown, bigram, coverage, share, family) for r in grid]
-    results.sort(key=lambda r: r[0], reverse=True)
+    # Ties (same counts) are broken towards the stricter settings: higher answer threshold,
+    # then wider margin, so unseen questions meet the most cautious of the equally good rules.
+    results.sort(key=lambda r: (r[0], r[1], r[2]), reverse=True)
     print(f"tuning half {len(tuning)} questions; calibration {len(asked)} of our own")
     print("utility  answer  margin  sure  floor  lead  (right, declined, wrong) tuning  ... ours"
           "  unknown  bigram  coverage  lexical  family")

@@ -2,9 +2,10 @@
 
 Errors block (the CLI exits 1); warnings inform. What is checked: schema and YAML, duplicate
 ids, the same question (after normalisation) in two entries, `related` ids that do not exist,
-placeholders nobody fills, an answer missing in zh or en, an entry's canonical question that
-another entry wins (shadowed: an error; other phrasings won elsewhere: warnings), answers
-over ~300 characters, entries with no English phrasing.
+placeholders nobody fills, "see also" links to not-in-guide entries, an answer missing in zh
+or en, an entry's canonical question that another entry wins (shadowed: an error; other
+phrasings won elsewhere: warnings), answers over ~300 characters, entries with no English
+phrasing.
 """
 
 from __future__ import annotations
@@ -85,14 +86,18 @@ def _answers(parsed: ParsedKB) -> Iterator[Problem]:
 
 
 def _related(parsed: ParsedKB) -> Iterator[Problem]:
-    known = {entry.id for entry in parsed.entries}
+    kinds = {entry.id: entry.kind for entry in parsed.entries}
     for file, entry in _entries(parsed):
         for other in entry.related:
             if other == entry.id:
                 yield Problem("warning", "related_self", file, entry.id, "lists itself in related")
-            elif other not in known:
+            elif other not in kinds:
                 yield Problem("error", "related_missing", file, entry.id,
                               f"related id {other!r} does not exist")
+            elif kinds[other] == "not-in-guide":
+                yield Problem("warning", "related_not_in_guide", file, entry.id,
+                              f"related id {other!r} is a not-in-guide entry: a \"see also\" "
+                              "button that only says the guide does not know")
 
 
 def _duplicate_questions(parsed: ParsedKB) -> Iterator[Problem]:

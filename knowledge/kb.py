@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -36,12 +36,22 @@ class Answer(BaseModel):
         return first or second
 
 
+EntryKind = Literal["answer", "not-in-guide"]
+
+
 class Entry(BaseModel):
-    """One question people really have, the ways they ask it, and its answer."""
+    """One question people really have, the ways they ask it, and its answer.
+
+    `kind: not-in-guide` marks a question near the product that the guide leaves open (a fee,
+    an exact limit, an address): its answer says what is not known and who can tell, and the
+    bot replies with it as "I don't know" (`answered: false`) instead of lending a neighbouring
+    entry's answer to a question it does not answer.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=ID_PATTERN)
+    kind: EntryKind = "answer"
     questions: list[str] = Field(min_length=1)
     answer: Answer
     tags: list[str] = Field(default_factory=list)

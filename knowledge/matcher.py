@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -62,11 +63,11 @@ class Weights:
     k1: float = 0.6
     b: float = 0.3
     answer_weight: float = 0.5  # a word in the answer counts this much of one in a phrasing
-    candidates: int = 32  # entries (best lexical ones) that get the fuzzy pass
+    candidates: int = 16  # entries (best lexical ones) that get the fuzzy pass (32 measured the same)
     single_char: float = 0.3  # weight of a one-character Chinese term (多, 高, 开 ...)
     filler: float = 0.1  # weight of story filler (上周, 老板, 结果, 已经 ...) in a question
     common: float = 0.3  # weight of an everyday word, rising to 1 for a rare one (jieba counts)
-    unknown: float = 1.0  # an unknown content word weighs this many times the rarest known one
+    unknown: float = 0.6  # an unknown content word weighs this many times the rarest known one
     offtopic: float = 3.0  # ... and a word of another domain (贷款, 印花税, QuickBooks) this many
     bigram: float = 0.0  # share of the character-bigram score in the lexical one (word splits vary)
     bigram_unknown: float = 0.3  # an unknown bigram weighs this share of an unknown word
@@ -109,8 +110,7 @@ class Analyzer:
 
     def _tokenizer(self) -> object:
         if self._jieba is None:
-            import jieba  # imported here: jieba logs and builds its model on first use
-
+            jieba = jieba_module()  # imported here: jieba logs and builds its model on first use
             jieba.setLogLevel(logging.WARNING)
             tokenizer = jieba.Tokenizer()
             tokenizer.initialize()
@@ -186,10 +186,21 @@ _FILLER_TAGS = frozenset({
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _jieba_filler_words() -> frozenset[str]:
-    import jieba
+def jieba_module() -> Any:
+    """jieba_fast where it is installed (Linux, CPython 3.11: see pyproject), else jieba. Both
+    cut the same words from the same dictionary; jieba_fast runs the hot loops in C, which
+    halves the time of a long question (jieba was 30% of a lookup)."""
+    try:
+        import jieba_fast
+    except ImportError:
+        import jieba
 
-    path = Path(jieba.__file__).with_name("dict.txt")
+        return jieba
+    return jieba_fast
+
+
+def _jieba_filler_words() -> frozenset[str]:
+    path = Path(jieba_module().__file__).with_name("dict.txt")
     found = set()
     with path.open(encoding="utf-8") as lines:
         for line in lines:

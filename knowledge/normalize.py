@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import zhconv
@@ -249,12 +249,22 @@ def fewest_pieces(word: str, vocabulary: Container[str], *, shortest: int,
 
 def split_pinyin(word: str) -> list[str] | None:
     """Split "zenmekai" into syllables with as few pieces as possible; None if it is not pinyin."""
-    return fewest_pieces(word, pinyin_syllables(), shortest=1, longest=6)
+    found = _split_pinyin(word[:40])
+    return None if found is None or len(word) > 40 else list(found)
+
+
+@lru_cache(maxsize=20_000)
+def _split_pinyin(word: str) -> tuple[str, ...] | None:
+    found = fewest_pieces(word, pinyin_syllables(), shortest=1, longest=6)
+    return None if found is None else tuple(found)
 
 
 def looks_like_pinyin(words: list[str]) -> bool:
     """All words split into pinyin syllables, and at least one has two or more of them."""
-    splits = [split_pinyin(word) for word in words]
-    if not splits or any(s is None for s in splits):
-        return False
-    return any(s is not None and len(s) >= 2 for s in splits)
+    several = False
+    for word in words:  # an English sentence fails on its first word or two
+        found = split_pinyin(word)
+        if found is None:
+            return False
+        several = several or len(found) >= 2
+    return several

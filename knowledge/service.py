@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +26,7 @@ from knowledge.questions_log import QuestionLog
 
 logger = logging.getLogger(__name__)
 
-Decision = Literal["answer", "clarify", "decline", "chitchat"]
+Decision = Literal["answer", "clarify", "decline", "chitchat", "not_in_guide"]
 KNOWN_PLACEHOLDERS = (
     "support_email", "urgent_email", "complaint_email", "hotline", "overseas_hotline",
     "site_url", "support_hours",
@@ -39,9 +40,9 @@ class Thresholds:
     """Where confident ends and unsure begins (chosen by `benchmarks/faq.py --tune` on the
     tuning half of faq-dev and a calibration set of our own, never on the held-out half)."""
 
-    answer: float = 0.54  # a score that answers when it leads the next rival by `margin`
+    answer: float = 0.24  # a score that answers when it leads the next rival by `margin`
     margin: float = 0.06
-    floor: float = 0.25  # a lower score answers when it is `lead` times the next rival's: a
+    floor: float = 0.20  # a lower score answers when it is `lead` times the next rival's: a
     lead: float = 1.5  # long story scores low, but far ahead of everything else
     sure: float = 0.90  # from this score on, answer even when another entry is close
     clarify: float = 0.20  # below this nothing is offered but a ticket or a human
@@ -263,6 +264,8 @@ class KnowledgeBase:
         matcher = self.matcher
         candidates = matcher.rank(question, limit=max(top + 1, _RIVALS))
         decision = decide(candidates, self.thresholds, self._family(matcher))
+        if decision == "answer" and matcher.entries[candidates[0].index].kind == "not-in-guide":
+            decision = "not_in_guide"
         result = self._result(matcher, candidates, decision, answer_lang, values, top)
         if decision != "answer":
             self._log_unanswered(question, answer_lang, result)
@@ -279,11 +282,22 @@ class KnowledgeBase:
     ) -> AskResult:
         score = round(candidates[0].score, 3) if candidates else 0.0
         floor = self.thresholds.suggest
+        if decision == "not_in_guide":  # "the guide does not say" + where to ask, and what is near
+            entry = matcher.entries[candidates[0].index]
+            nearby = [matcher.entries[matcher.ids[r]] for r in entry.related if r in matcher.ids]
+            return AskResult(
+                answered=False, entry_id=None, score=score,
+                answer=fill_placeholders(entry.answer.text(lang), values),
+                suggestions=[Suggestion(entry_id=e.id, question=question_in(e, lang), score=0.0)
+                             for e in nearby[:top] if e.kind == "answer"],
+                decision="not_in_guide",
+            )
+        candidates = [c for c in candidates if matcher.entries[c.index].kind == "answer"]
         if decision == "answer":
             entry = matcher.entries[candidates[0].index]
             others = [c for c in candidates[1:] if c.score >= floor][:top]
             return AskResult(
-                answered=True, entry_id=entry.id, score=score,
+                answered=True, entry_id=entry.id, score=round(candidates[0].score, 3),
                 answer=fill_placeholders(entry.answer.text(lang), values),
                 suggestions=[_suggestion(matcher, c, lang) for c in others],
                 decision="answer", related=[r for r in entry.related if r in matcher.ids],
@@ -333,7 +347,12 @@ def _suggestion(matcher: Matcher, candidate: Candidate, lang: str) -> Suggestion
 
 def question_in(entry: Entry, lang: str) -> str:
     """The entry's first phrasing written in `lang` (else its canonical question)."""
-    for question in entry.questions:
+    return _question_in(tuple(entry.questions), lang)
+
+
+@lru_cache(maxsize=8192)
+def _question_in(questions: tuple[str, ...], lang: str) -> str:
+    for question in questions:
         if detect_lang(question, default="zh") == lang:
             return question
-    return entry.canonical
+    return questions[0]

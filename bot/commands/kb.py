@@ -90,7 +90,7 @@ def run_ask(args: argparse.Namespace) -> int:
 
 def _as_text(result: Any, lang: str) -> str:
     lines = [result.answer]
-    if result.decision == "answer" and result.suggestions:
+    if result.decision in ("answer", "not_in_guide") and result.suggestions:
         lines.append("See also:" if lang == "en" else "相关问题：")
         lines += [f"  - {s.question}" for s in result.suggestions]
     if len(lines) > 1 or result.decision == "clarify":

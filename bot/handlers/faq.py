@@ -35,6 +35,9 @@ class FaqResponder:
                                       for s in result.suggestions), offer_choice(ctx)])
         elif result.decision == "chitchat":
             ctx.say(result.answer)
+        elif result.decision == "not_in_guide":  # what is near, and a person who can tell
+            ctx.say(result.answer, [*(Choice(id=f"faq:{s.entry_id}", label=s.question[:60])
+                                      for s in result.suggestions), offer_choice(ctx)])
         else:
             ctx.say(result.answer, [offer_choice(ctx),
                                     ctx.choice("start:invoice", "faq.offer_invoice")])

@@ -239,6 +239,17 @@ def test_an_unanswered_question_offers_a_ticket_button(bot: EngineChat) -> None:
     assert "ticket:new" in bot.say(UNANSWERED, **ALICE).choices
 
 
+def test_a_detail_the_guide_leaves_open_is_said_so_with_a_ticket_and_what_is_near(
+        bot: EngineChat) -> None:
+    reply = bot.say("用 Sif 开发票要收费吗？", **ALICE)
+    assert "指南里没有写" in reply.text and "09:00" in reply.text, reply
+    assert "ticket:new" in reply.choices
+    assert any(choice.startswith("faq:") for choice in reply.choices)
+    assert not any(choice.startswith("faq_fb:") for choice in reply.choices)  # not an answer
+    english = bot.say("Is there a mobile app for Sif?", **ALICE)
+    assert english.text.startswith("The guide does not say"), english
+
+
 def test_asking_for_a_person_mid_form_files_a_ticket_that_carries_the_draft(
         bot: EngineChat, workdir: Path) -> None:
     start_special(bot)

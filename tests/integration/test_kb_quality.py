@@ -1,7 +1,7 @@
 """Floors on the held-out half of faq-dev: catches a regression of the matcher or the entries.
 
-The floors sit a little below what `benchmarks/faq.py` measures (held-out: right in scope 26/45,
-declined out of scope 10/12, wrong-confident 3/57), so noise does not trip them.
+The floors sit a little below what `benchmarks/faq.py` measures (held-out: right in scope 34/45,
+declined out of scope 11/12, wrong-confident 2/57), so noise does not trip them.
 """
 
 from __future__ import annotations
@@ -48,15 +48,15 @@ def test_the_split_is_fixed_and_keeps_both_kinds_in_both_halves() -> None:
 
 
 def test_held_out_in_scope_questions_are_answered_right(held_out_scores: Scores) -> None:
-    assert held_out_scores.right_in_scope >= 0.55
+    assert held_out_scores.right_in_scope >= 0.70
 
 
 def test_held_out_out_of_scope_questions_are_declined(held_out_scores: Scores) -> None:
-    assert held_out_scores.declined_out_of_scope >= 0.80
+    assert held_out_scores.declined_out_of_scope >= 0.85
 
 
 def test_wrong_confident_answers_stay_rare(held_out_scores: Scores) -> None:
-    assert held_out_scores.wrong_confident <= 0.07
+    assert held_out_scores.wrong_confident <= 0.05
 
 
 def test_ours_beats_the_plain_bm25_baseline_on_the_held_out_half(

@@ -91,6 +91,14 @@ def test_a_related_id_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
     assert "related_missing" in errors(tmp_path)
 
 
+def test_a_see_also_link_to_a_not_in_guide_entry_is_a_warning(tmp_path: Path) -> None:
+    text = GOOD.replace("- id: support-hours\n", "- id: support-hours\n  kind: not-in-guide\n")
+    write(tmp_path, "01.yaml", text)
+    found = [(p.severity, p.entry_id) for p in check_kb(tmp_path) if p.code == "related_not_in_guide"]
+    assert found == [("warning", "password-reset")]
+    assert "related_not_in_guide" not in codes(write(tmp_path, "01.yaml", GOOD).parent)
+
+
 def test_an_unknown_placeholder_is_an_error(tmp_path: Path) -> None:
     write(tmp_path, "01.yaml", GOOD.replace("热线 {hotline}", "热线 {hotlines}"))
     assert "unknown_placeholder" in errors(tmp_path)
