@@ -138,6 +138,10 @@ class Analyzer:
         surprise = math.log(tokenizer.total / count)  # type: ignore[attr-defined]
         return min(1.0, max(0.0, (surprise - _EVERYDAY) / (_RARE - _EVERYDAY)))
 
+    def is_word(self, text: str) -> bool:
+        """True when jieba's dictionary has `text` as a word of its own (not only a prefix)."""
+        return bool(self._tokenizer().FREQ.get(text, 0))  # type: ignore[attr-defined]
+
     def is_filler(self, word: str) -> bool:
         """Story filler: time words, pronouns, adverbs, people and hedges (and amounts)."""
         if word in self.filler_words or _NUMBER.fullmatch(word):
@@ -459,9 +463,14 @@ class Matcher:
                 continue
             if all(len(p) > 1 and p in self.vocab for p in pieces):
                 continue  # already known words: nothing to repair
+            if self.analyzer.is_word(piece):
+                continue  # a real word that reads alike is no slip: 省事 is not 省市, 超时 not 超市
             known = self.pinyin_words.get(pinyin_key(piece))
-            # An IME slip changes one character: "这周" is not a typo of "褶皱".
-            if known and len(set(known) & set(piece)) >= len(piece) - 1:
+            # An IME slip changes one character: "这周" is not a typo of "褶皱"; and repairing
+            # into a word that carries no topic (出了 -> 除了) gains nothing.
+            if (known and len(set(known) & set(piece)) >= len(piece) - 1
+                    and known not in self.analyzer.stopwords
+                    and self.analyzer.specificity(known) >= 0):
                 return size, known
         return 1, words[i]
 
