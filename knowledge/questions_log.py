@@ -51,6 +51,15 @@ class QuestionLog(Protocol):
     def gaps(self, limit: int = 20) -> list[Gap]: ...
 
 
+_TABLES = (
+    f"CREATE TABLE IF NOT EXISTS {UNANSWERED} (id INTEGER PRIMARY KEY, question TEXT, "
+    "normalized TEXT, lang TEXT, decision TEXT, best_entry_id TEXT, score FLOAT, asked_at TEXT)",
+    f"CREATE INDEX IF NOT EXISTS idx_{UNANSWERED}_normalized ON {UNANSWERED} (normalized)",
+    f"CREATE TABLE IF NOT EXISTS {FEEDBACK} (id INTEGER PRIMARY KEY, entry_id TEXT, "
+    "helpful INTEGER, question TEXT, at TEXT)",
+)
+
+
 class SqliteQuestionLog:
     """QuestionLog in a SQLite file (tables kb_unanswered and kb_feedback)."""
 
@@ -75,16 +84,23 @@ class SqliteQuestionLog:
 
     @staticmethod
     def _ensure_tables(db: Database) -> None:
-        db.table(UNANSWERED).create(
-            {"id": int, "question": str, "normalized": str, "lang": str, "decision": str,
-             "best_entry_id": str, "score": float, "asked_at": str},
-            pk="id", if_not_exists=True,
-        )
-        db.table(UNANSWERED).create_index(["normalized"], if_not_exists=True)
-        db.table(FEEDBACK).create(
-            {"id": int, "entry_id": str, "helpful": int, "question": str, "at": str},
-            pk="id", if_not_exists=True,
-        )
+        """Create the tables under BEGIN IMMEDIATE. Plain autocommit DDL is not enough: in WAL
+        mode a statement that began as a read and then needs to write, while another process
+        (a second bot starting on the same new file) has just written, fails at once with
+        "database is locked" - the busy timeout does not apply to it."""
+        conn = db.conn
+        if conn.in_transaction:  # the caller's transaction already holds the write lock
+            for statement in _TABLES:
+                conn.execute(statement)
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _TABLES:
+                conn.execute(statement)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def record_unanswered(
         self,

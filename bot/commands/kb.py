@@ -68,10 +68,13 @@ def _knowledge_base(args: argparse.Namespace) -> Any:
 
 
 def run_ask(args: argparse.Namespace) -> int:
-    from knowledge.service import default_placeholders
+    from bot.bootstrap import load
+    from bot.handlers.services import contact_placeholders
+    from knowledge.normalize import detect_lang
 
     try:
         kb = _knowledge_base(args)
+        settings = load(args.config)
     except KBLoadError as exc:
         return _fail(f"sifbot ask: {exc}")
     questions = sys.stdin if args.question == "-" else [args.question]
@@ -79,8 +82,8 @@ def run_ask(args: argparse.Namespace) -> int:
         question = raw.strip()
         if not question:
             continue
-        result = kb.ask(question, args.lang, top=args.top,
-                        placeholders=default_placeholders(args.lang))
+        contacts = contact_placeholders(settings, detect_lang(question, default=args.lang))
+        result = kb.ask(question, args.lang, top=args.top, placeholders=contacts)
         if args.json:
             print(json.dumps(result.model_dump(), ensure_ascii=False), flush=True)
         else:

@@ -26,7 +26,7 @@ class FaqResponder:
         if kb is None:
             ctx.say(ctx.t("faq.unavailable"))
             return
-        result = kb.ask(text, ctx.lang, placeholders=ctx.services.placeholders(ctx.lang))
+        result = kb.ask(text, ctx.lang, placeholders=_contacts(ctx, text))
         ctx.state.faq_queries = [*ctx.state.faq_queries, text[:200]][-10:]
         if result.decision == "answer":
             self._say_answer(ctx, result.entry_id, result.answer, result.related)
@@ -57,8 +57,15 @@ class FaqResponder:
         kb = ctx.services.kb
         if kb is None or not looks_like_question(text):
             return False
-        result = kb.ask(text, ctx.lang, placeholders=ctx.services.placeholders(ctx.lang))
+        result = kb.ask(text, ctx.lang, placeholders=_contacts(ctx, text))
         return bool(result.decision == "answer")
+
+
+def _contacts(ctx: Ctx, question: str) -> dict[str, str]:
+    """Contact details in the language the answer will be in (the question's own)."""
+    from knowledge.normalize import detect_lang
+
+    return ctx.services.placeholders(detect_lang(question, default=ctx.lang))
 
 
 def _question(entry: object, lang: str) -> str:

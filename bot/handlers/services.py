@@ -50,12 +50,19 @@ class Services:
         self.mail_sender(to=to, invoice=invoice, pdf=pdf)
 
     def placeholders(self, lang: Lang) -> dict[str, str]:
-        """Contact details for knowledge-base answers: settings, else a plain 'not set yet'."""
-        support = self.settings.support
-        unset = "（尚未配置）" if lang == "zh" else "(not configured yet)"
-        values = {
-            "support_email": support.support_email, "urgent_email": support.urgent_email,
-            "complaint_email": support.complaint_email, "hotline": support.hotline,
-            "overseas_hotline": support.overseas_hotline, "site_url": support.site_url,
-        }
-        return {key: value or unset for key, value in values.items()}
+        return contact_placeholders(self.settings, lang)
+
+
+def contact_placeholders(settings: Settings, lang: str) -> dict[str, str]:
+    """Contact details for knowledge-base answers, in `lang`: the settings' own, else the
+    knowledge base's plain "(support e-mail not configured yet)"."""
+    from knowledge.service import default_placeholders
+
+    support = settings.support
+    values = {
+        "support_email": support.support_email, "urgent_email": support.urgent_email,
+        "complaint_email": support.complaint_email, "hotline": support.hotline,
+        "overseas_hotline": support.overseas_hotline, "site_url": support.site_url,
+    }
+    defaults = default_placeholders(lang)
+    return {key: value or defaults[key] for key, value in values.items()}

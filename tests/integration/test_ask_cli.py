@@ -79,6 +79,15 @@ def test_ask_json_has_the_contract_shape_and_fills_placeholders(kb_dir: Path, tm
     assert result["related"] == ["support-hours"]
 
 
+def test_an_english_question_gets_english_contact_details_whatever_the_lang(
+        kb_dir: Path, tmp_path: Path) -> None:
+    done = sifbot("ask", "I forgot my password", "--json", "--kb", str(kb_dir), db=tmp_path / "a.db")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)["answer"]
+    assert answer.startswith("Click 'Forgot password'")
+    assert "(support e-mail not configured yet)" in answer and "尚未配置" not in answer
+
+
 def test_ask_from_stdin_prints_one_json_a_line_and_logs_the_unanswered(
     kb_dir: Path, tmp_path: Path
 ) -> None:
