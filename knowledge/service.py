@@ -33,6 +33,7 @@ KNOWN_PLACEHOLDERS = (
 )
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _RIVALS = 6  # entries ranked per question: the best one and the rivals it must lead
+MAX_QUESTION = 2000  # characters read of a question (the chat's own limit on a message)
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,10 @@ class KnowledgeBase:
         top: int = 3,
         placeholders: Mapping[str, str] | None = None,
     ) -> AskResult:
-        """Look `question` up; the reply is in the language the question is written in."""
+        """Look `question` up; the reply is in the language the question is written in. Only
+        its first MAX_QUESTION characters are read (and logged): a pasted document is no
+        question, and matching it whole would take a third of a second."""
+        question = question[:MAX_QUESTION]
         answer_lang = detect_lang(question, default=lang)
         values = {**default_placeholders(answer_lang), **(placeholders or {})}
         kind = chitchat_kind(question)
@@ -267,7 +271,10 @@ class KnowledgeBase:
         if decision == "answer" and matcher.entries[candidates[0].index].kind == "not-in-guide":
             decision = "not_in_guide"
         result = self._result(matcher, candidates, decision, answer_lang, values, top)
-        if decision != "answer":
+        if decision == "not_in_guide":  # the gap is that entry's detail: name it for kb gaps
+            self._log_unanswered(question, answer_lang, result,
+                                 matcher.entries[candidates[0].index].id)
+        elif decision != "answer":
             self._log_unanswered(question, answer_lang, result)
         return result
 
@@ -319,10 +326,12 @@ class KnowledgeBase:
             return None
         return lambda a, b: matcher.answer_similarity(a, b) >= floor
 
-    def _log_unanswered(self, question: str, lang: str, result: AskResult) -> None:
+    def _log_unanswered(self, question: str, lang: str, result: AskResult,
+                        best: str | None = None) -> None:
         if self.log is None:
             return
-        best = result.suggestions[0].entry_id if result.suggestions else None
+        if best is None and result.suggestions:
+            best = result.suggestions[0].entry_id
         try:
             self.log.record_unanswered(
                 question, normalize(question), lang=lang, decision=result.decision,

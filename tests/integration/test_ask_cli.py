@@ -173,3 +173,16 @@ def test_unanswered_questions_are_logged_through_the_service(kb_dir: Path, tmp_p
         kb.ask(question)
     [gap] = log.gaps(10)
     assert (gap.count, gap.last_asked) == (2, at.isoformat())
+
+
+def test_a_pasted_document_is_read_only_up_to_the_limit_and_logged_so(
+        kb_dir: Path, tmp_path: Path) -> None:
+    from knowledge.service import MAX_QUESTION
+
+    log = SqliteQuestionLog(tmp_path / "f.db")
+    kb = KnowledgeBase(kb_dir, log=log)
+    result = kb.ask("忘记密码怎么办" + "。" * 200_000)
+    assert (result.decision, result.entry_id) == ("answer", "password-reset")
+    kb.ask("x" * 200_000)
+    [gap] = log.gaps(5)
+    assert gap.example == "x" * MAX_QUESTION

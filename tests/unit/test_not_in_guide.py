@@ -72,11 +72,12 @@ def test_the_reply_is_in_the_language_of_the_question(kb: KnowledgeBase) -> None
     assert result.suggestions[0].question == "How do I apply for a paper invoice?"
 
 
-def test_the_question_is_logged_as_a_gap(kb: KnowledgeBase) -> None:
+def test_the_question_is_logged_as_a_gap_naming_the_detail_asked_for(kb: KnowledgeBase) -> None:
     kb.ask("发票快递单号在哪查")
     assert kb.log is not None
     gaps = kb.log.gaps(5)
-    assert [(g.example, g.best_entry_id) for g in gaps] == [("发票快递单号在哪查", "paper-apply")]
+    assert [(g.example, g.best_entry_id) for g in gaps] == [
+        ("发票快递单号在哪查", "not-in-guide-tracking-number")]
 
 
 def test_the_neighbouring_entry_still_answers_its_own_question(kb: KnowledgeBase) -> None:
@@ -101,3 +102,4 @@ def test_did_you_mean_never_offers_an_entry_that_knows_nothing(tmp_path: Path) -
 def test_an_unknown_kind_is_refused_by_the_schema() -> None:
     with pytest.raises(ValidationError, match="kind"):
         Entry(id="x", kind="maybe", questions=["q"], answer=Answer(zh="a", en="b"))  # type: ignore[arg-type]
+
