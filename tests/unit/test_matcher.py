@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -204,3 +205,15 @@ def test_near_duplicate_answers_are_one_family_and_not_rivals() -> None:
     assert decide(close, thresholds, lambda a, b: matcher.answer_similarity(a, b) >= 0.3) == "answer"
     apart = [Candidate(0, 0.45, 0.45, 0.45), Candidate(2, 0.44, 0.44, 0.44)]
     assert decide(apart, thresholds, lambda a, b: matcher.answer_similarity(a, b) >= 0.3) == "clarify"
+
+
+def test_without_jieba_fast_the_same_words_come_from_jieba(monkeypatch: pytest.MonkeyPatch) -> None:
+    from knowledge.matcher import Analyzer, jieba_module
+    from knowledge.normalize import normalize
+
+    text = normalize("我们是小规模纳税人，开专票要去税务局代开吗？红字信息表怎么填")
+    fast = Analyzer().words(text)
+    monkeypatch.setitem(sys.modules, "jieba_fast", None)  # an import of it now fails
+    assert jieba_module().__name__ == "jieba"
+    assert Analyzer().words(text) == fast
+    assert "红字发票信息表" in fast and "小规模纳税人" in fast  # the domain dictionary applies
