@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
 import statistics
 import sys
@@ -384,7 +385,7 @@ def tune(kb_dir: Path, dev: list[DevQuestion]) -> None:
     print(f"tuning half {len(tuning)} questions; calibration {len(asked)} of our own")
     print("utility  answer  margin  sure  floor  lead  (right, declined, wrong) tuning  ... ours"
           "  unknown  bigram  coverage  lexical  family")
-    for row in results[:15]:
+    for row in results[:int(os.environ.get("TUNE_ROWS", "15"))]:
         print("  ".join(str(v) for v in row))
 
 

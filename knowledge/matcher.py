@@ -59,7 +59,7 @@ class Weights:
     """How the scores are built and mixed (chosen by `benchmarks/faq.py --tune`)."""
 
     lexical: float = 0.7  # share of the lexical score in the final one; the rest is fuzzy
-    coverage: float = 1.0  # share of question coverage in the lexical score; the rest: phrasing
+    coverage: float = 0.8  # share of question coverage in the lexical score; the rest: phrasing
     k1: float = 0.6
     b: float = 0.3
     answer_weight: float = 0.5  # a word in the answer counts this much of one in a phrasing
