@@ -268,7 +268,10 @@ class KnowledgeBase:
         matcher = self.matcher
         candidates = matcher.rank(question, limit=max(top + 1, _RIVALS))
         decision = decide(candidates, self.thresholds, self._family(matcher))
-        if decision == "answer" and matcher.entries[candidates[0].index].kind == "not-in-guide":
+        if (decision != "decline" and candidates[0].score >= self.thresholds.answer
+                and matcher.entries[candidates[0].index].kind == "not-in-guide"):
+            # Sure it asks for a detail the guide leaves open: say so, even when a real entry
+            # comes close (that one is offered with the reply, not instead of it).
             decision = "not_in_guide"
         result = self._result(matcher, candidates, decision, answer_lang, values, top)
         if decision == "not_in_guide":  # the gap is that entry's detail: name it for kb gaps
@@ -291,13 +294,20 @@ class KnowledgeBase:
         floor = self.thresholds.suggest
         if decision == "not_in_guide":  # "the guide does not say" + where to ask, and what is near
             entry = matcher.entries[candidates[0].index]
-            nearby = [matcher.entries[matcher.ids[r]] for r in entry.related if r in matcher.ids]
+            close = [c for c in candidates[1:]
+                     if c.score >= floor and matcher.entries[c.index].kind == "answer"]
+            offered = [_suggestion(matcher, c, lang) for c in close]
+            for other in entry.related:
+                index = matcher.ids.get(other)
+                known = {s.entry_id for s in offered}
+                if index is not None and matcher.entries[index].kind == "answer" \
+                        and other not in known:
+                    offered.append(Suggestion(entry_id=other, score=0.0,
+                                              question=question_in(matcher.entries[index], lang)))
             return AskResult(
                 answered=False, entry_id=None, score=score,
                 answer=fill_placeholders(entry.answer.text(lang), values),
-                suggestions=[Suggestion(entry_id=e.id, question=question_in(e, lang), score=0.0)
-                             for e in nearby[:top] if e.kind == "answer"],
-                decision="not_in_guide",
+                suggestions=offered[:top], decision="not_in_guide",
             )
         candidates = [c for c in candidates if matcher.entries[c.index].kind == "answer"]
         if decision == "answer":

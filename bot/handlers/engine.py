@@ -63,7 +63,7 @@ class Responder(Protocol):
     """Answers free text no flow or command took (the knowledge base)."""
 
     def answer(self, ctx: Ctx, text: str) -> None: ...
-    def is_confident_question(self, ctx: Ctx, text: str) -> bool: ...
+    def answers_mid_form(self, ctx: Ctx, text: str) -> bool: ...
 
 
 class Engine:
@@ -165,8 +165,8 @@ class Engine:
                 self._choice(ctx, value)
             elif (not ctx.inbound.choice
                   and ctx.state.step not in getattr(flow, "free_text_steps", ())
-                  and self.responder.is_confident_question(ctx, value)):
-                self.responder.answer(ctx, value)  # a question mid-form: answer, ask again
+                  and self.responder.answers_mid_form(ctx, value)):
+                self.responder.answer(ctx, value)  # a question mid-form: reply, ask again
                 ctx.say(ctx.t("form.back_to_step"))
                 flow.reprompt(ctx)
             else:

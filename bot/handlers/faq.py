@@ -53,12 +53,21 @@ class FaqResponder:
                     ctx.choice(f"faq_fb:down:{entry_id}", "faq.not_helpful")]
         ctx.say(answer, choices)
 
-    def is_confident_question(self, ctx: Ctx, text: str) -> bool:
+    def answers_mid_form(self, ctx: Ctx, text: str) -> bool:
+        """Whether a message typed at a form step is for the knowledge base rather than the
+        form: small talk ("谢谢"), or a question it answers or knows the guide leaves open.
+        Anything less sure goes to the form, which says what it expects."""
         kb = ctx.services.kb
-        if kb is None or not looks_like_question(text):
+        if kb is None:
+            return False
+        from knowledge.service import chitchat_kind
+
+        if chitchat_kind(text):
+            return True
+        if not looks_like_question(text):
             return False
         result = kb.ask(text, ctx.lang, placeholders=_contacts(ctx, text))
-        return bool(result.decision == "answer")
+        return result.decision in ("answer", "not_in_guide")
 
 
 def _contacts(ctx: Ctx, question: str) -> dict[str, str]:

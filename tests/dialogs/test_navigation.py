@@ -126,6 +126,22 @@ def test_a_saved_draft_is_offered_again_and_goes_on_where_it_stopped(
     assert [d["id"] for d in drafts_in(records)] == [new.refs["draft_id"]]
 
 
+def test_small_talk_and_a_detail_the_guide_leaves_open_mid_form_keep_the_step(
+        chat: Callable[..., Chat]) -> None:
+    bot = chat()
+    asked = bot.say("开发票")
+    assert asked.step == "invoice_type"
+    fee = bot.say("开专票要收费吗？")
+    assert (fee.flow, fee.step, fee.errors) == ("invoice", "invoice_type", []), fee
+    first = fee.replies[0]
+    assert "指南里没有写" in first["text"]
+    assert "ticket:new" in [choice["id"] for choice in first["choices"]]
+    assert fee.replies[-1]["text"] == asked.replies[-1]["text"]  # and the step again
+    thanks = bot.say("谢谢")
+    assert (thanks.step, thanks.errors) == ("invoice_type", []) and "不客气" in thanks.text
+    assert bot.say("专票").step == "buyer_name"
+
+
 def test_a_question_mid_form_is_answered_and_the_same_step_asked_again(
         chat: Callable[..., Chat]) -> None:
     bot = chat()

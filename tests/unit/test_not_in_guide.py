@@ -103,3 +103,16 @@ def test_an_unknown_kind_is_refused_by_the_schema() -> None:
     with pytest.raises(ValidationError, match="kind"):
         Entry(id="x", kind="maybe", questions=["q"], answer=Answer(zh="a", en="b"))  # type: ignore[arg-type]
 
+
+def test_sure_of_a_detail_the_guide_leaves_open_it_says_so_even_with_a_close_real_entry(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "faq.yaml").write_text(KB_TEXT, encoding="utf-8")
+    # No margin is ever wide enough: a plain answer would become "did you mean".
+    strict = Thresholds(margin=1.0, sure=2.0, floor=2.0, suggest=0.0)
+    result = KnowledgeBase(folder, thresholds=strict).ask("纸质发票寄出后快递单号在哪查")
+    assert result.decision == "not_in_guide" and result.answer.startswith("指南里没有写")
+    offered = [s.entry_id for s in result.suggestions]
+    assert offered[0] == "paper-apply" and result.suggestions[0].score > 0  # the close one
+    assert sorted(offered) == ["paper-apply", "paper-lost"]  # then the related, once each
