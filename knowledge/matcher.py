@@ -437,12 +437,7 @@ class Matcher:
         i = 0
         while i < len(words):
             word = words[i]
-            stop = word in self.analyzer.stopwords
-            if stop or (len(word) > 1 and (word in self.vocab or word in self.analyzer.offtopic_words
-                                           or (len(word) < 5 and self.analyzer.is_word(word)))):
-                # The common cases: a stop word, a word the knowledge base knows, or a real word
-                # of the story around the question (上个月, 老板): an IME slip makes no real
-                # word. Longer unknown words may still be compounds of known ones (报销单据).
+            if self._no_slip(word):
                 out.append(word)
                 i += 1
                 continue
@@ -453,6 +448,17 @@ class Matcher:
                 out.append(word)
             i += size
         return out
+
+    def _no_slip(self, word: str) -> bool:
+        """The common cases, kept as they are: a stop word, a word the knowledge base knows, or
+        a real word of the story around the question (上个月, 老板): an IME slip makes no real
+        word. Longer unknown words may still be compounds of known ones (报销单据)."""
+        if word in self.analyzer.stopwords:
+            return True
+        if len(word) < 2:
+            return False
+        return (word in self.vocab or word in self.analyzer.offtopic_words
+                or (len(word) < 5 and self.analyzer.is_word(word)))
 
     def _known_pieces(self, word: str) -> list[str]:
         """An unknown word that is made of known ones ("报销单据" -> 报销 单据), else itself."""

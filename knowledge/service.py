@@ -294,16 +294,15 @@ class KnowledgeBase:
         floor = self.thresholds.suggest
         if decision == "not_in_guide":  # "the guide does not say" + where to ask, and what is near
             entry = matcher.entries[candidates[0].index]
-            close = [c for c in candidates[1:]
-                     if c.score >= floor and matcher.entries[c.index].kind == "answer"]
-            offered = [_suggestion(matcher, c, lang) for c in close]
+            offered = [_suggestion(matcher, c, lang) for c in candidates[1:]
+                       if c.score >= floor and matcher.entries[c.index].kind == "answer"]
             for other in entry.related:
                 index = matcher.ids.get(other)
-                known = {s.entry_id for s in offered}
-                if index is not None and matcher.entries[index].kind == "answer" \
-                        and other not in known:
-                    offered.append(Suggestion(entry_id=other, score=0.0,
-                                              question=question_in(matcher.entries[index], lang)))
+                if (index is None or matcher.entries[index].kind != "answer"
+                        or any(s.entry_id == other for s in offered)):
+                    continue
+                offered.append(Suggestion(entry_id=other, score=0.0,
+                                          question=question_in(matcher.entries[index], lang)))
             return AskResult(
                 answered=False, entry_id=None, score=score,
                 answer=fill_placeholders(entry.answer.text(lang), values),
@@ -314,7 +313,7 @@ class KnowledgeBase:
             entry = matcher.entries[candidates[0].index]
             others = [c for c in candidates[1:] if c.score >= floor][:top]
             return AskResult(
-                answered=True, entry_id=entry.id, score=round(candidates[0].score, 3),
+                answered=True, entry_id=entry.id, score=score,
                 answer=fill_placeholders(entry.answer.text(lang), values),
                 suggestions=[_suggestion(matcher, c, lang) for c in others],
                 decision="answer", related=[r for r in entry.related if r in matcher.ids],
