@@ -7,6 +7,7 @@ import re
 from bot.handlers.context import Ctx
 from bot.handlers.events import Choice
 from bot.handlers.flows.ticket import offer_choice
+from bot.handlers.messages import t
 
 QUESTION = re.compile(
     r"[?？]|怎么|怎样|如何|什么|啥|为什么|为何|吗|嘛|么$|能不能|可不可以|可以.*[吗么]|多久|多少|哪|是否|"
@@ -26,31 +27,30 @@ class FaqResponder:
         if kb is None:
             ctx.say(ctx.t("faq.unavailable"))
             return
-        result = kb.ask(text, ctx.lang, placeholders=_contacts(ctx, text))
+        lang = _reply_lang(ctx, text)  # the reply, buttons included, is in the question's
+        result = kb.ask(text, ctx.lang, placeholders=ctx.services.placeholders(lang))
         ctx.state.faq_queries = [*ctx.state.faq_queries, text[:200]][-10:]
         if result.decision == "answer":
-            self._say_answer(ctx, result.entry_id, result.answer, result.related)
-        elif result.decision == "clarify":
+            self._say_answer(ctx, result.entry_id, result.answer, result.related, lang)
+        elif result.decision in ("clarify", "not_in_guide"):  # what is near, and a person
             ctx.say(result.answer, [*(Choice(id=f"faq:{s.entry_id}", label=s.question[:60])
-                                      for s in result.suggestions), offer_choice(ctx)])
+                                      for s in result.suggestions), offer_choice(ctx, lang)])
         elif result.decision == "chitchat":
             ctx.say(result.answer)
-        elif result.decision == "not_in_guide":  # what is near, and a person who can tell
-            ctx.say(result.answer, [*(Choice(id=f"faq:{s.entry_id}", label=s.question[:60])
-                                      for s in result.suggestions), offer_choice(ctx)])
         else:
-            ctx.say(result.answer, [offer_choice(ctx),
-                                    ctx.choice("start:invoice", "faq.offer_invoice")])
+            ctx.say(result.answer, [offer_choice(ctx, lang),
+                                    Choice(id="start:invoice", label=t("faq.offer_invoice", lang))])
 
-    def _say_answer(self, ctx: Ctx, entry_id: str, answer: str, related: list[str]) -> None:
+    def _say_answer(self, ctx: Ctx, entry_id: str, answer: str, related: list[str],
+                    lang: str) -> None:
         kb = ctx.services.kb
         choices = []
         for other in related[:3]:
             entry = kb.entry(other)
             if entry is not None:
-                choices.append(Choice(id=f"faq:{other}", label=_question(entry, ctx.lang)[:60]))
-        choices += [ctx.choice(f"faq_fb:up:{entry_id}", "faq.helpful"),
-                    ctx.choice(f"faq_fb:down:{entry_id}", "faq.not_helpful")]
+                choices.append(Choice(id=f"faq:{other}", label=_question(entry, lang)[:60]))
+        choices += [Choice(id=f"faq_fb:up:{entry_id}", label=t("faq.helpful", lang)),
+                    Choice(id=f"faq_fb:down:{entry_id}", label=t("faq.not_helpful", lang))]
         ctx.say(answer, choices)
 
     def answers_mid_form(self, ctx: Ctx, text: str) -> bool:
@@ -66,15 +66,16 @@ class FaqResponder:
             return True
         if not looks_like_question(text):
             return False
-        result = kb.ask(text, ctx.lang, placeholders=_contacts(ctx, text))
+        contacts = ctx.services.placeholders(_reply_lang(ctx, text))
+        result = kb.ask(text, ctx.lang, placeholders=contacts)
         return result.decision in ("answer", "not_in_guide")
 
 
-def _contacts(ctx: Ctx, question: str) -> dict[str, str]:
-    """Contact details in the language the answer will be in (the question's own)."""
+def _reply_lang(ctx: Ctx, question: str) -> str:
+    """The knowledge base replies in the language the question is written in."""
     from knowledge.normalize import detect_lang
 
-    return ctx.services.placeholders(detect_lang(question, default=ctx.lang))
+    return detect_lang(question, default=ctx.lang)
 
 
 def _question(entry: object, lang: str) -> str:
@@ -93,7 +94,7 @@ def show_entry(ctx: Ctx, entry_id: str) -> None:
     from knowledge.service import fill_placeholders
 
     text = fill_placeholders(entry.answer.text(ctx.lang), ctx.services.placeholders(ctx.lang))
-    FaqResponder()._say_answer(ctx, entry.id, text, list(entry.related))
+    FaqResponder()._say_answer(ctx, entry.id, text, list(entry.related), ctx.lang)
 
 
 def feedback(ctx: Ctx, rest: str) -> None:

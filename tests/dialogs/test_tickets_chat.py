@@ -248,6 +248,8 @@ def test_a_detail_the_guide_leaves_open_is_said_so_with_a_ticket_and_what_is_nea
     assert not any(choice.startswith("faq_fb:") for choice in reply.choices)  # not an answer
     english = bot.say("Is there a mobile app for Sif?", **ALICE)
     assert english.text.startswith("The guide does not say"), english
+    labels = [choice["label"] for choice in english.replies[0]["choices"]]
+    assert labels and all(label.isascii() for label in labels)  # buttons in the reply's language
 
 
 def test_asking_for_a_person_mid_form_files_a_ticket_that_carries_the_draft(

@@ -34,9 +34,10 @@ SUBMIT_WORDS = ("确认", "提交", "确认提交", "是", "submit", "confirm", 
 RECENT_DRAFT = timedelta(days=1)
 
 
-def offer_choice(ctx: Ctx) -> Choice:
-    """The button that opens a ticket (for the knowledge base's "I don't know")."""
-    return Choice(id="ticket:new", label=tt("ticket.choice.new", ctx.lang))
+def offer_choice(ctx: Ctx, lang: str | None = None) -> Choice:
+    """The button that opens a ticket (for the knowledge base's "I don't know"), labelled in
+    `lang` (the reply's) or the person's language."""
+    return Choice(id="ticket:new", label=tt("ticket.choice.new", lang or ctx.lang))
 
 
 class TicketFlow:
