@@ -33,7 +33,8 @@ class FaqResponder:
         if result.decision == "answer":
             self._say_answer(ctx, result.entry_id, result.answer, result.related, lang)
         elif result.decision in ("clarify", "not_in_guide"):  # what is near, and a person
-            ctx.say(result.answer, [*(Choice(id=f"faq:{s.entry_id}", label=s.question[:60])
+            ctx.say(result.answer, [*(Choice(id=_entry_choice(ctx, s.entry_id, lang),
+                                             label=s.question[:60])
                                       for s in result.suggestions), offer_choice(ctx, lang)])
         elif result.decision == "chitchat":
             ctx.say(result.answer)
@@ -48,7 +49,8 @@ class FaqResponder:
         for other in related[:3]:
             entry = kb.entry(other)
             if entry is not None:
-                choices.append(Choice(id=f"faq:{other}", label=_question(entry, lang)[:60]))
+                choices.append(Choice(id=_entry_choice(ctx, other, lang),
+                                      label=_question(entry, lang)[:60]))
         choices += [Choice(id=f"faq_fb:up:{entry_id}", label=t("faq.helpful", lang)),
                     Choice(id=f"faq_fb:down:{entry_id}", label=t("faq.not_helpful", lang))]
         ctx.say(answer, choices)
@@ -84,8 +86,16 @@ def _question(entry: object, lang: str) -> str:
     return str(question_in(entry, lang))  # type: ignore[arg-type]
 
 
-def show_entry(ctx: Ctx, entry_id: str) -> None:
+def _entry_choice(ctx: Ctx, entry_id: str, lang: str) -> str:
+    """The id of a button that shows an entry; "@en" when the reply it sits under is not in
+    the person's own language, so pressing it answers in the language the question was in."""
+    return f"faq:{entry_id}" if lang == ctx.lang else f"faq:{entry_id}@{lang}"
+
+
+def show_entry(ctx: Ctx, rest: str) -> None:
     """A "see also" or "did you mean" button: that entry's answer."""
+    entry_id, _, asked_in = rest.partition("@")
+    lang = asked_in if asked_in in ("zh", "en") else ctx.lang
     kb = ctx.services.kb
     entry = kb.entry(entry_id) if kb is not None else None
     if entry is None:
@@ -93,8 +103,8 @@ def show_entry(ctx: Ctx, entry_id: str) -> None:
         return
     from knowledge.service import fill_placeholders
 
-    text = fill_placeholders(entry.answer.text(ctx.lang), ctx.services.placeholders(ctx.lang))
-    FaqResponder()._say_answer(ctx, entry.id, text, list(entry.related), ctx.lang)
+    text = fill_placeholders(entry.answer.text(lang), ctx.services.placeholders(lang))
+    FaqResponder()._say_answer(ctx, entry.id, text, list(entry.related), lang)
 
 
 def feedback(ctx: Ctx, rest: str) -> None:

@@ -5,6 +5,7 @@ their role."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ AGENT_USER = "console:agent"
 ALICE = {"user": CUSTOMER, "role": "customer"}
 BOB = {"user": OTHER_CUSTOMER, "role": "customer"}
 AGENT = {"user": AGENT_USER, "role": "agent"}
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 UNANSWERED = "我的快递单号查不到物流信息"  # nothing in the knowledge base about parcels
 
 
@@ -249,7 +251,12 @@ def test_a_detail_the_guide_leaves_open_is_said_so_with_a_ticket_and_what_is_nea
     english = bot.say("Is there a mobile app for Sif?", **ALICE)
     assert english.text.startswith("The guide does not say"), english
     labels = [choice["label"] for choice in english.replies[0]["choices"]]
-    assert labels and all(label.isascii() for label in labels)  # buttons in the reply's language
+    assert labels and not any(CHINESE.search(label) for label in labels)  # the reply's language
+    nearby = next(c for c in english.choices if c.startswith("faq:"))
+    assert nearby.endswith("@en")
+    shown = bot.press(nearby, **ALICE)  # pressed: that answer in English too, and its buttons
+    assert shown.text[:30].isascii() and shown.text, shown
+    assert not any(CHINESE.search(c["label"]) for c in shown.replies[0]["choices"])
 
 
 def test_asking_for_a_person_mid_form_files_a_ticket_that_carries_the_draft(
