@@ -294,8 +294,9 @@ class KnowledgeBase:
         floor = self.thresholds.suggest
         if decision == "not_in_guide":  # "the guide does not say" + where to ask, and what is near
             entry = matcher.entries[candidates[0].index]
+            close = max(floor, candidates[0].score - self.thresholds.margin)  # a near tie
             offered = [_suggestion(matcher, c, lang) for c in candidates[1:]
-                       if c.score >= floor and matcher.entries[c.index].kind == "answer"]
+                       if c.score >= close and matcher.entries[c.index].kind == "answer"]
             for other in entry.related:
                 index = matcher.ids.get(other)
                 if (index is None or matcher.entries[index].kind != "answer"
