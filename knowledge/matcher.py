@@ -356,7 +356,7 @@ class Matcher:
         return scores / mass if mass else scores
 
     def _build_phrase_postings(self) -> None:
-        """Per term, the phrasings that use it and its weight there (for `phrase_coverage`)."""
+        """Per term, the phrasings that use it and its weight there (for the phrasing coverage in `_term_scores`)."""
         rows: dict[str, list[int]] = {}
         for phrase, question in enumerate(self._all_questions()):
             for term in set(self.analyzer.terms(self._analyze(question)[1])):
@@ -507,27 +507,15 @@ class Matcher:
             self._weights_memo[term] = found
         return found
 
-    def lexical_scores(self, terms: Sequence[str]) -> np.ndarray:
-        """Per entry, the share of the question's weighted terms it covers (0..1)."""
-        return self._term_scores(terms, coverage=False)[0]
-
-    def known_share(self, terms: Sequence[str]) -> float:
-        """The share of the question's weight carried by words the knowledge base knows."""
-        return self._term_scores(terms, coverage=False)[1]
-
-    def phrase_coverage(self, terms: Sequence[str]) -> np.ndarray:
-        """Per entry, the largest share of one of its phrasings that the question contains: a
-        long question that tells a story around "抬头少了有限公司" still holds that phrasing."""
-        covered = self._term_scores(terms, coverage=True)[2]
-        assert covered is not None
-        return covered
-
     def _term_scores(
         self, terms: Sequence[str], coverage: bool
     ) -> tuple[np.ndarray, float, np.ndarray | None]:
-        """One pass over the question's terms: lexical scores, known share and (when asked)
-        phrasing coverage. The postings are gathered and summed by one bincount each, not
-        added term by term (a long question has 40 terms)."""
+        """One pass over the question's terms. Returns, per entry, the share of the question's
+        weighted terms it covers (0..1); the share of the question's weight carried by words
+        the knowledge base knows; and (when asked) per entry the largest share of one of its
+        phrasings that the question contains - a long question that tells a story around
+        "抬头少了有限公司" still holds that phrasing. The postings are gathered and summed by one
+        bincount each, not added term by term (a long question has 40 terms)."""
         entry_ids: list[np.ndarray] = []
         entry_gains: list[np.ndarray] = []
         phrase_ids: list[np.ndarray] = []
