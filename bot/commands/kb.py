@@ -1,4 +1,4 @@
-"""`sifbot ask` and `sifbot kb check/gaps/feedback`: the knowledge base from the shell."""
+"""`sifbot ask` and `sifbot kb check/confusions/gaps/feedback`: the knowledge base from the shell."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     check = actions.add_parser("check", parents=[common], help="lint the knowledge base")
     check.add_argument("--json", action="store_true")
     check.set_defaults(func=run_check)
+    confusions = actions.add_parser(
+        "confusions", parents=[common],
+        help="cross-validate the phrasings: entries people ask about in the same words")
+    confusions.add_argument("--limit", type=_count, default=20, help="pairs to list")
+    confusions.add_argument("--json", action="store_true")
+    confusions.set_defaults(func=run_confusions)
     gaps = actions.add_parser("gaps", parents=[common], help="most frequent unanswered questions")
     gaps.add_argument("--limit", type=_count, default=20)
     gaps.add_argument("--json", action="store_true")
@@ -113,6 +119,29 @@ def run_check(args: argparse.Namespace) -> int:
         errors = sum(p.severity == "error" for p in problems)
         print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=sys.stderr)
     return 1 if any(p.severity == "error" for p in problems) else 0
+
+
+def run_confusions(args: argparse.Namespace) -> int:
+    from knowledge.crossval import cross_validate
+    from knowledge.kb import load_folder
+
+    try:
+        entries = load_folder(kb_folder(args))
+    except KBLoadError as exc:
+        return _fail(f"sifbot kb confusions: {exc}")
+    result = cross_validate(entries)
+    pairs = result.confusions[:args.limit]
+    if args.json:
+        print(json.dumps({
+            "asked": result.asked, "right": result.right, "wrong": result.wrong,
+            "unsure": result.unsure, "first_ranked": result.first_ranked,
+            "confusions": [{"entries": [c.first, c.second], "lost": c.count} for c in pairs],
+        }, ensure_ascii=False, indent=2))
+        return 0
+    print(result.line())
+    for confusion in pairs:
+        print(f"{confusion.count:5}  {confusion.first}  <->  {confusion.second}")
+    return 0
 
 
 def run_gaps(args: argparse.Namespace) -> int:

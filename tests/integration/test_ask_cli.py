@@ -124,6 +124,22 @@ def test_kb_check_exits_0_on_a_clean_knowledge_base(kb_dir: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_kb_confusions_reports_the_cross_validation_and_refuses_a_broken_folder(
+        kb_dir: Path) -> None:
+    done = sifbot("kb", "confusions", "--json", "--kb", str(kb_dir))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    asked = KB_TEXT.count("\n    - ") - 3  # every phrasing but the three canonical ones
+    assert report["asked"] == asked
+    assert report["right"] + report["wrong"] + report["unsure"] == asked
+    text = sifbot("kb", "confusions", "--kb", str(kb_dir))
+    assert f"{asked} phrasings left out" in text.stdout
+    (kb_dir / "02-broken.yaml").write_text("- id: [", encoding="utf-8")
+    broken = sifbot("kb", "confusions", "--kb", str(kb_dir))
+    assert broken.returncode == 1 and "02-broken.yaml" in broken.stderr
+    assert "Traceback" not in broken.stderr
+
+
 def test_feedback_is_recorded_and_an_unknown_entry_refused(kb_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "d.db"
     assert sifbot("kb", "feedback", "support-hours", "helpful", "--kb", str(kb_dir),
