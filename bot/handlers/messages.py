@@ -178,6 +178,26 @@ BOT_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "您好，我是 Sif 发票助手。可以帮您开发票（输入“开发票”）、查询“我的发票”，或回答发票相关问题。",
         "en": "Hello, I'm the Sif invoice assistant. I can request an invoice ('invoice'), show 'my invoices', or answer questions about invoices.",
     },
+    "help.nothing_open": {"zh": "现在没有正在填写的表单。", "en": "No form is open right now."},
+    "help.idle": {
+        "zh": "我可以帮您：\n• 开发票：输入“开发票”，我一步步带您填写；“批量开票”用 Excel 一次提交多张\n"
+              "• 查发票：“我的发票”，或“查询 申请号”、“PDF 申请号”\n"
+              "• 解答问题：直接输入，例如“专票和普票有什么区别”\n"
+              "• 找人工：输入“人工”提交工单，“我的工单”查看进度",
+        "en": "I can help you:\n• Request an invoice: type 'invoice' and I'll walk you through it; "
+              "'batch' submits many at once from Excel\n"
+              "• Find invoices: 'my invoices', or 'status ID', 'pdf ID'\n"
+              "• Answer questions: just ask, e.g. 'special vs ordinary invoice'\n"
+              "• Reach a person: type 'human' to open a ticket, 'my tickets' to follow it",
+    },
+    "help.idle_finance": {
+        "zh": "• 审核：“待审核”查看申请，或“通过 申请号”",
+        "en": "• Review: 'pending' lists requests, or 'approve ID'",
+    },
+    "help.idle_agent": {
+        "zh": "• 工单：“工单队列”，“认领/回复/升级/解决 工单号 …”",
+        "en": "• Tickets: 'queue', 'claim/reply/escalate/solve ID …'",
+    },
     "faq.helpful": {"zh": "👍 有帮助", "en": "👍 Helpful"},
     "faq.not_helpful": {"zh": "👎 没帮助", "en": "👎 Not helpful"},
     "faq.thanks_feedback": {"zh": "谢谢反馈！", "en": "Thanks for the feedback!"},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers import faq
+from bot.handlers import faq, idle_help
 from bot.handlers.context import Ctx
 from bot.handlers.engine import ChoiceHandler, Engine, Flow
 from bot.handlers.flows import batch, records, review, ticket_desk
@@ -30,6 +30,7 @@ def build_engine(services: Services) -> Engine:
         "records": records.on_choice,
     }
     choices["ticket"] = ticket_choice
-    commands = [*records.COMMANDS, *review.COMMANDS, *batch.COMMANDS, *ticket_desk.COMMANDS]
+    commands = [*records.COMMANDS, *review.COMMANDS, *batch.COMMANDS, *ticket_desk.COMMANDS,
+                *idle_help.COMMANDS]
     return Engine(services, flows, commands,
                   choices, faq.FaqResponder(), file_handlers=[batch.take_workbook])

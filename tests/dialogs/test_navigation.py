@@ -93,6 +93,27 @@ def test_cancel_deletes_the_draft_and_the_next_request_starts_afresh(
     assert drafts_in(records) == []
 
 
+def test_form_words_with_no_form_open_say_so_and_show_what_the_bot_can_do(
+        chat: Callable[..., Chat]) -> None:
+    bot = chat()
+    for word in ("取消", "cancel", "返回", "nav:skip", "暂存"):
+        idle = bot.say(word)
+        assert idle.flow is None and not idle.errors
+        assert "没有正在填写的表单" in idle.text and "开发票" in idle.text, word
+        assert "订单" not in idle.text  # not the knowledge base's entry on cancelling an order
+        assert idle.choices == ["start:invoice", "ticket:new"]
+    helped = bot.say("帮助")
+    assert "没有正在填写" not in helped.text and "我的发票" in helped.text
+    assert "待审核" not in helped.text and "工单队列" not in helped.text  # a customer's list
+    finance = bot.say("help", role="finance")
+    assert "待审核" in finance.text and "工单队列" not in finance.text
+    agent = bot.say("/help", role="agent")
+    assert "工单队列" in agent.text
+    assert bot.press("start:invoice").step == "invoice_type"
+    inside = bot.say("帮助")  # inside the form, help is the form's own
+    assert inside.step == "invoice_type" and "正在填写" in inside.text
+
+
 def test_a_saved_draft_is_offered_again_and_goes_on_where_it_stopped(
         chat: Callable[..., Chat], records: Callable[..., list[dict[str, Any]]]) -> None:
     bot = chat()
