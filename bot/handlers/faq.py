@@ -21,6 +21,11 @@ def looks_like_question(text: str) -> bool:
     return bool(QUESTION.search(text))
 
 
+# An entry tagged so explains how to request an invoice: this conversation can do it with the
+# person, so its answer carries the button that starts the form.
+OFFER_INVOICE_TAG = "offer-invoice"
+
+
 class FaqResponder:
     def answer(self, ctx: Ctx, text: str) -> None:
         kb = ctx.services.kb
@@ -46,6 +51,9 @@ class FaqResponder:
                     lang: str) -> None:
         kb = ctx.services.kb
         choices = []
+        shown = kb.entry(entry_id)
+        if shown is not None and OFFER_INVOICE_TAG in shown.tags:
+            choices.append(Choice(id="start:invoice", label=t("faq.start_here", lang)))
         for other in related[:3]:
             entry = kb.entry(other)
             if entry is not None:

@@ -114,6 +114,20 @@ def test_form_words_with_no_form_open_say_so_and_show_what_the_bot_can_do(
     assert inside.step == "invoice_type" and "正在填写" in inside.text
 
 
+def test_asking_how_to_issue_an_invoice_offers_to_do_it_here(chat: Callable[..., Chat]) -> None:
+    bot = chat()
+    for question, step, label in (
+            ("发票怎么开", "预览", "在这里开（我带您填）"),
+            ("how do I issue an invoice", "Preview", "Request one here (I'll guide you)")):
+        answer = bot.say(question)
+        assert answer.flow is None and step in answer.text and "发票管理" in answer.text
+        first = answer.replies[-1]["choices"][0]
+        assert (first["id"], first["label"]) == ("start:invoice", label)
+    other = bot.say("电子发票怎么下载")  # any other answer has no such button
+    assert "start:invoice" not in other.choices
+    assert bot.press("start:invoice").step == "invoice_type"
+
+
 def test_a_saved_draft_is_offered_again_and_goes_on_where_it_stopped(
         chat: Callable[..., Chat], records: Callable[..., list[dict[str, Any]]]) -> None:
     bot = chat()
