@@ -59,7 +59,7 @@ class Weights:
     """How the scores are built and mixed (chosen by `benchmarks/faq.py --tune`)."""
 
     lexical: float = 0.7  # share of the lexical score in the final one; the rest is fuzzy
-    coverage: float = 0.8  # share of question coverage in the lexical score; the rest: phrasing
+    coverage: float = 1.0  # share of question coverage in the lexical score; the rest: phrasing
     k1: float = 0.6
     b: float = 0.3
     answer_weight: float = 0.5  # a word in the answer counts this much of one in a phrasing
@@ -69,7 +69,7 @@ class Weights:
     common: float = 0.3  # weight of an everyday word, rising to 1 for a rare one (jieba counts)
     unknown: float = 0.6  # an unknown content word weighs this many times the rarest known one
     offtopic: float = 3.0  # ... and a word of another domain (贷款, 印花税, QuickBooks) this many
-    bigram: float = 0.0  # share of the character-bigram score in the lexical one (word splits vary)
+    bigram: float = 0.5  # share of the character-bigram score in the lexical one (word splits vary)
     bigram_unknown: float = 0.3  # an unknown bigram weighs this share of an unknown word
 
 
@@ -281,6 +281,14 @@ class Matcher:
         self.entry_phrases = [phrases[start : start + count]
                               for start, count in zip(starts, self.phrase_counts, strict=True)]
         self.ids = {entry.id: index for index, entry in enumerate(self.entries)}
+        # A question that is one of the phrasings, as the analyzer reads it: always found, even
+        # when its words are so common that the entry is not among the fuzzy pass's candidates
+        # ("发票怎么开" is 发票 + 开, which dozens of entries hold more often).
+        self.exact: dict[str, list[int]] = {}
+        for phrase, index in zip(phrases, self.phrase_entry.tolist(), strict=True):
+            holders = self.exact.setdefault(phrase, [])
+            if index not in holders:
+                holders.append(index)
 
     def _entry_tf(self, entry: Entry) -> dict[str, float]:
         """Term weight in an entry: phrasings that use it, plus a share for the answer's words."""
@@ -570,6 +578,7 @@ class Matcher:
         counts = self.phrase_counts[best]
         per_entry = np.zeros(len(self.entries))
         per_entry[best] = np.maximum.reduceat(sims, np.cumsum(counts) - counts) / 100.0
+        per_entry[self.exact.get(text, [])] = 1.0
         return per_entry
 
     def channels(

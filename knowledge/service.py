@@ -43,12 +43,12 @@ class Thresholds:
 
     answer: float = 0.24  # a score that answers when it leads the next rival by `margin`
     margin: float = 0.06
-    floor: float = 0.25  # a lower score answers when it is `lead` times the next rival's: a
-    lead: float = 1.5  # long story scores low, but far ahead of everything else
+    floor: float = 0.15  # a lower score answers when it is `lead` times the next rival's: a
+    lead: float = 2.0  # long story scores low, but far ahead of everything else
     sure: float = 0.90  # from this score on, answer even when another entry is close
     clarify: float = 0.20  # below this nothing is offered but a ticket or a human
     suggest: float = 0.20  # floor for an entry to be offered as "did you mean"
-    family: float = 0.45  # answers this similar (cosine) are one answer family: no need to ask
+    family: float = 0.3  # answers this similar (cosine) are one answer family: no need to ask
 
 
 class Suggestion(BaseModel):

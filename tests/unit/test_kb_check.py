@@ -121,7 +121,7 @@ def test_an_entry_whose_canonical_question_another_entry_wins_is_shadowed(tmp_pa
     shadow = """\
     - id: title-check
       questions:
-        - 发票抬头和税号要一致吗？
+        - 抬头和税号一致吗
         - Must the title match the tax ID?
       answer:
         zh: 要核对。
@@ -133,6 +133,7 @@ def test_an_entry_whose_canonical_question_another_entry_wins_is_shadowed(tmp_pa
         - 抬头和税号不一致咋办
         - 税号跟抬头对不上
         - Title and tax ID do not match
+        - 抬头和税号一致吗有什么要求
       answer:
         zh: 抬头和税号必须一致，税号与抬头不一致时发票无效。
         en: The title and the tax ID must match, otherwise the invoice is invalid.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
 from knowledge import matcher as matcher_module
@@ -99,6 +100,23 @@ def test_the_large_knowledge_base_path_ranks_the_same(large_kb_path: None) -> No
     assert best(matcher, "密码忘了怎么重置") == "password-reset"
     assert best(matcher, "专票怎么开") == "special-how"
 
+
+
+def test_a_question_that_is_a_phrasing_gets_its_fuzzy_score_outside_the_candidates(
+        large_kb_path: None) -> None:
+    # Twelve entries say 发票 and 开 far more often than the one whose phrasing is asked, so
+    # on the lexical score alone it is not among the entries the fuzzy pass looks at.
+    words = ["电子", "纸质", "专用", "普通", "红字", "跨月", "作废", "报销", "税号", "抬头",
+             "金额", "明细", "邮寄", "下载", "查验", "审核", "备注", "税率"]
+    crowd = [entry(f"crowd-{i}", [f"{w}发票怎么开" for w in words[i:i + 6]], f"第{i}类。",
+                   f"Kind {i}.") for i in range(12)]
+    how = entry("how-to-issue", ["开票整个流程是什么", "发票怎么开"], "登录后……", "Log in, then …")
+    matcher = Matcher([*crowd, how])
+    lexical = matcher.channels("发票怎么开")[0]
+    assert int(np.argsort(-lexical).tolist().index(matcher.ids["how-to-issue"])) >= (
+        matcher.weights.candidates)
+    _, _, fuzzy = matcher.channels("发票怎么开")
+    assert fuzzy[matcher.ids["how-to-issue"]] == 1.0  # it was never compared: 0 before
 
 def candidates(*scores: float) -> list[Candidate]:
     return [Candidate(i, s, s, s) for i, s in enumerate(scores)]
