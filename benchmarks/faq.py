@@ -286,7 +286,8 @@ def _tops(matcher: Matcher, features: list, coverage: float, share: float,  # ty
     return tops
 
 
-RULES = [(9.0, 99.0), (0.15, 2.0), (0.2, 1.5), (0.2, 2.0), (0.25, 1.5), (0.25, 2.0), (0.3, 1.5)]
+RULES = [(9.0, 99.0), (0.08, 2.0), (0.08, 2.5), (0.1, 2.0), (0.1, 2.5), (0.1, 3.0), (0.12, 2.0),
+         (0.12, 2.5), (0.15, 2.0), (0.2, 1.5), (0.2, 2.0), (0.25, 1.5), (0.25, 2.0), (0.3, 1.5)]
 
 
 def _count(tops: list[Top], answer_at: float, margin: float, sure: float, floor: float,

@@ -118,6 +118,7 @@ def test_a_question_that_is_a_phrasing_gets_its_fuzzy_score_outside_the_candidat
     _, _, fuzzy = matcher.channels("发票怎么开")
     assert fuzzy[matcher.ids["how-to-issue"]] == 1.0  # it was never compared: 0 before
 
+
 def candidates(*scores: float) -> list[Candidate]:
     return [Candidate(i, s, s, s) for i, s in enumerate(scores)]
 
@@ -147,6 +148,15 @@ def test_a_lower_score_far_ahead_of_every_rival_is_answered() -> None:
     assert decide(candidates(0.3, 0.12), lead) == "answer"  # a long story: low, but alone
     assert decide(candidates(0.3, 0.25), lead) == "clarify"
     assert decide(candidates(0.22, 0.01), lead) == "clarify"  # under the floor
+
+
+def test_the_floor_rule_answers_below_the_clarify_threshold_as_the_tuning_assumes() -> None:
+    # benchmarks/faq.py --tune counts a floor under `clarify` as answering; so must decide().
+    low = Thresholds(answer=0.24, margin=0.06, sure=0.9, clarify=0.2, suggest=0.2, floor=0.15,
+                     lead=2.0)
+    assert decide(candidates(0.17, 0.07), low) == "answer"  # a long story, far ahead
+    assert decide(candidates(0.17, 0.1), low) == "decline"  # not far enough ahead
+    assert decide(candidates(0.12, 0.01), low) == "decline"  # under the floor
 
 
 def test_nothing_good_is_declined() -> None:
