@@ -92,7 +92,12 @@ def load_term_maps(dict_dir: Path = DICT_DIR) -> TermMaps:
     # The canonical forms are in the alternation too, so "购买方" is not re-read as "购" + "买方".
     synonyms = re.compile("(" + _alternation(synonym_map) + ")")
     fillers = re.compile(_alternation(FILLERS))
-    stemmed = {english_stem(term): chinese for term, chinese in english_map.items() if " " not in term}
+    # A stem that is itself a function word would catch it: "note" -> "not" made every "or
+    # not" a 备注 (remark). Such a term is still found in its own spelling.
+    function_words = {word for line in read_lines(dict_dir / "stopwords.txt")
+                      for word in line.split() if word.isascii()}
+    stemmed = {english_stem(term): chinese for term, chinese in english_map.items()
+               if " " not in term and english_stem(term) not in function_words}
     return TermMaps(english, english_map, synonyms, synonym_map, fillers, stemmed)
 
 

@@ -98,3 +98,17 @@ def test_english_words_are_not_taken_for_pinyin() -> None:
 
 def test_pinyin_key_is_toneless() -> None:
     assert pinyin_key("发票明细") == "fapiaomingxi"
+
+
+def test_a_function_word_is_never_read_as_the_stem_of_a_term() -> None:
+    # "note" (备注) stems to "not": "a paper one or not" must not become a question on remarks.
+    assert "备注" in normalize("add a note")
+    assert "备注" not in normalize("should we ask for a paper one or not")
+
+
+def test_what_is_left_of_a_contraction_is_no_content_word() -> None:
+    from knowledge.matcher import default_analyzer
+
+    analyzer = default_analyzer()
+    words = analyzer.words(normalize("I'm new, we're late and it's urgent, don't wait"))
+    assert not {"m", "re", "s", "t"} & set(analyzer.terms(words))
