@@ -270,10 +270,12 @@ class KnowledgeBase:
         matcher = self.matcher
         candidates = matcher.rank(question, limit=max(top + 1, _RIVALS))
         decision = decide(candidates, self.thresholds, self._family(matcher))
-        if (decision != "decline" and candidates[0].score >= self.thresholds.answer
-                and matcher.entries[candidates[0].index].kind == "not-in-guide"):
+        if matcher.entries[candidates[0].index].kind == "not-in-guide" and (
+                decision == "answer"
+                or (decision == "clarify" and candidates[0].score >= self.thresholds.answer)):
             # Sure it asks for a detail the guide leaves open: say so, even when a real entry
-            # comes close (that one is offered with the reply, not instead of it).
+            # comes close (that one is offered with the reply, not instead of it). An answer
+            # by the floor rule (low, far ahead) is this too: never the next real entry's.
             decision = "not_in_guide"
         result = self._result(matcher, candidates, decision, answer_lang, values, top)
         if decision == "not_in_guide":  # the gap is that entry's detail: name it for kb gaps

@@ -116,3 +116,16 @@ def test_sure_of_a_detail_the_guide_leaves_open_it_says_so_even_with_a_close_rea
     offered = [s.entry_id for s in result.suggestions]
     assert offered[0] == "paper-apply" and result.suggestions[0].score > 0  # the close one
     assert sorted(offered) == ["paper-apply", "paper-lost"]  # then the related, once each
+
+
+def test_a_low_score_far_ahead_on_a_detail_the_guide_leaves_open_is_still_not_answered(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "faq.yaml").write_text(KB_TEXT, encoding="utf-8")
+    # Only the floor rule can answer here (the answer threshold is out of reach): the top entry
+    # is the not-in-guide one, so the reply must say so, not answer with the next real entry.
+    floor_only = Thresholds(answer=2.0, sure=2.0, floor=0.01, lead=1.01, suggest=0.0)
+    result = KnowledgeBase(folder, thresholds=floor_only).ask("纸质发票寄出后快递单号在哪查")
+    assert result.decision == "not_in_guide" and not result.answered
+    assert result.entry_id is None and result.answer.startswith("指南里没有写")
