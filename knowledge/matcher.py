@@ -349,10 +349,13 @@ class Matcher:
         }
 
     def bigram_scores(self, text: str) -> np.ndarray:
-        """Per entry, the weighted share of the question's character pairs it holds (0..1)."""
-        scores = np.zeros(len(self.entries))
+        """Per entry, the weighted share of the question's character pairs it holds (0..1);
+        summed by one bincount, like the terms (a long question has a hundred pairs)."""
+        size = len(self.entries)
         mass = 0.0
         unknown = self.unknown_idf * self.weights.unknown * self.weights.bigram_unknown
+        entry_ids: list[np.ndarray] = []
+        gains: list[np.ndarray] = []
         for gram in set(_bigrams(text)):
             found = self.bigram_postings.get(gram)
             if found is None:
@@ -360,8 +363,11 @@ class Matcher:
                 continue
             ids, sats, idf = found
             mass += idf
-            scores[ids] += idf * sats
-        return scores / mass if mass else scores
+            entry_ids.append(ids)
+            gains.append(idf * sats)
+        if not entry_ids or not mass:
+            return np.zeros(size)
+        return np.bincount(np.concatenate(entry_ids), np.concatenate(gains), minlength=size) / mass
 
     def _build_phrase_postings(self) -> None:
         """Per term, the phrasings that use it and its weight there (for the phrasing coverage in `_term_scores`)."""
