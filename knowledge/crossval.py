@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from knowledge.kb import Entry
 from knowledge.matcher import Matcher, Weights
-from knowledge.service import Thresholds, decide
+from knowledge.service import RIVALS, Thresholds, answer_family, decide
 
 SAME_ANSWER = 0.6  # answers this similar (cosine of their terms) state the same facts
 FOLDS = 5
@@ -89,12 +89,10 @@ def _ask(matcher: Matcher, own: int, question: str, thresholds: Thresholds,
          tally: Counter[str], lost: Counter[tuple[str, str]]) -> None:
     """Ask one left-out phrasing of entry `own`; count the outcome and the pair it was lost in."""
 
-    def same_family(a: int, b: int) -> bool:
-        return thresholds.family > 0 and matcher.answer_similarity(a, b) >= thresholds.family
-
-    candidates = matcher.rank(question, limit=6)
+    family = answer_family(matcher, thresholds)
+    candidates = matcher.rank(question, limit=RIVALS)
     top = candidates[0].index
-    decision = decide(candidates, thresholds, same_family)
+    decision = decide(candidates, thresholds, family)
     hit = top == own or matcher.answer_similarity(top, own) >= SAME_ANSWER
     tally["asked"] += 1
     tally["first"] += hit
@@ -104,7 +102,7 @@ def _ask(matcher: Matcher, own: int, question: str, thresholds: Thresholds,
     # A confident wrong answer; a not-in-guide entry on top is an honest "I don't know".
     tally["wrong"] += decision == "answer" and matcher.entries[top].kind == "answer"
     rival = top if not hit else next(
-        (c.index for c in candidates[1:] if not same_family(top, c.index)), None)
+        (c.index for c in candidates[1:] if family is None or not family(top, c.index)), None)
     if rival is not None and rival != own:
         first, second = sorted((matcher.entries[own].id, matcher.entries[rival].id))
         lost[(first, second)] += 1

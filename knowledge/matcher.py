@@ -558,7 +558,7 @@ class Matcher:
             lexical = np.zeros(size)
         covered = None
         if coverage:
-            per_phrase = np.zeros(len(self.phrases))
+            per_phrase: np.ndarray = np.zeros(len(self.phrases))
             if phrase_ids:
                 gains = np.repeat(phrase_gains, [len(ids) for ids in phrase_ids])
                 per_phrase = np.bincount(np.concatenate(phrase_ids), gains,

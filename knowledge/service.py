@@ -32,7 +32,7 @@ KNOWN_PLACEHOLDERS = (
     "site_url", "support_hours",
 )
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-_RIVALS = 6  # entries ranked per question: the best one and the rivals it must lead
+RIVALS = 6  # entries ranked per question: the best one and the rivals it must lead
 MAX_QUESTION = 2000  # characters read of a question (the chat's own limit on a message)
 
 
@@ -179,6 +179,15 @@ def decide(
     return "clarify" if best >= thresholds.clarify else "decline"
 
 
+def answer_family(matcher: Matcher, thresholds: Thresholds) -> Callable[[int, int], bool] | None:
+    """Whether two entries' answers are one family (near-duplicates, not rivals); None when
+    families are switched off."""
+    floor = thresholds.family
+    if floor <= 0:
+        return None
+    return lambda a, b: matcher.answer_similarity(a, b) >= floor
+
+
 class KnowledgeBase:
     """The FAQ of one folder, reloaded when a file changes (a broken edit keeps the last good)."""
 
@@ -268,7 +277,7 @@ class KnowledgeBase:
             return AskResult(answered=False, entry_id=None, score=0.0, answer=reply,
                              decision="chitchat")
         matcher = self.matcher
-        candidates = matcher.rank(question, limit=max(top + 1, _RIVALS))
+        candidates = matcher.rank(question, limit=max(top + 1, RIVALS))
         decision = decide(candidates, self.thresholds, self._family(matcher))
         if matcher.entries[candidates[0].index].kind == "not-in-guide" and (
                 decision == "answer"
@@ -335,10 +344,7 @@ class KnowledgeBase:
                          decision=decision)
 
     def _family(self, matcher: Matcher) -> Callable[[int, int], bool] | None:
-        floor = self.thresholds.family
-        if floor <= 0:
-            return None
-        return lambda a, b: matcher.answer_similarity(a, b) >= floor
+        return answer_family(matcher, self.thresholds)
 
     def _log_unanswered(self, question: str, lang: str, result: AskResult,
                         best: str | None = None) -> None:
