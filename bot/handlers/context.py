@@ -39,6 +39,11 @@ class Ctx:
             files: list[str] | None = None) -> None:
         self.out.replies.append(Reply(text=text, choices=choices or [], files=files or []))
 
+    def say_numbered(self, text: str, numbered: list[Choice], others: list[Choice]) -> None:
+        """A reply whose text lists `numbered` as 1, 2, 3 …: a number typed next picks one."""
+        self.say(text, [*numbered, *others])
+        self.state.numbered_choices = [c.id for c in numbered]
+
     def choice(self, id_: str, key: str, **params: object) -> Choice:
         return Choice(id=id_, label=self.t(key, **params))
 

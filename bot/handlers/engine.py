@@ -112,10 +112,12 @@ class Engine:
         ctx = Ctx(services=self.services, inbound=inbound, actor=actor, state=state)
         self.services.remember_lang(inbound.user_key, inbound.lang)
         value = self._value(ctx)
+        numbered: list[str] = []
         if value is not None:
+            numbered, state.numbered_choices = state.numbered_choices, []  # this message's only
             state.remember("user", value)
             try:
-                self._dispatch(ctx, value)
+                self._dispatch(ctx, value, numbered)
             except SifError as error:
                 message = error.message(ctx.lang)
                 ctx.out.errors.append(ErrorOut(field=str(ctx.state.step or ""), code=error.code,
@@ -148,7 +150,7 @@ class Engine:
         self._reprompt(ctx)
         return None
 
-    def _dispatch(self, ctx: Ctx, value: str) -> None:
+    def _dispatch(self, ctx: Ctx, value: str, numbered: Sequence[str] = ()) -> None:
         flow = self.flows.get(ctx.state.flow or "")
         nav = _navigation(value)
         taker = self._interrupting(flow, value) if not ctx.inbound.choice else None
@@ -177,6 +179,15 @@ class Engine:
             return
         if not value and ctx.inbound.files:
             self._files(ctx)
+            return
+        number = picked_number(value) if numbered else None
+        if number is not None:  # "2" after "did you mean: 1. … 2. …"
+            if number <= len(numbered):
+                self._choice(ctx, numbered[number - 1])
+            else:
+                ctx.report_code("input", "pick_out_of_range", number=str(number),
+                                count=str(len(numbered)))
+                ctx.state.numbered_choices = list(numbered)  # still on offer
             return
         self._free_text(ctx, value)
 
@@ -237,6 +248,31 @@ def _still_valid(choice: str, offered: list[str]) -> bool:
     """A pressed button counts if it was on the last reply; nav and submit always count
     (submit is idempotent, and nav words can also be typed)."""
     return choice in offered or choice.startswith(("nav:", "confirm:submit:"))
+
+
+_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+_PICK = re.compile(
+    r"^(?:(?:选择?|选第?|第|no\.?|number|option|#)\s*)?"
+    r"(?P<n>[1-9]|[一二三四五六七八九]|[\u2460-\u2468]|first|second|third|fourth|fifth)"
+    r"\s*(?:个|条|项|种|号|st|nd|rd|th|one)?\s*[.。、)）]?$",
+    re.IGNORECASE,
+)
+
+
+def picked_number(text: str) -> int | None:
+    """The number a person typed to pick from a numbered list: "2", "2.", "第二个", "②",
+    "选2", "#2", "the second one"; None for anything else ("2张", "200")."""
+    cleaned = text.strip().lower().removeprefix("the ").strip()
+    match = _PICK.match(cleaned)
+    if match is None:
+        return None
+    n = match.group("n")
+    if n.isascii() and n.isdigit():  # "①".isdigit() is True as well
+        return int(n)
+    if "\u2460" <= n <= "\u2468":  # ① … ⑨
+        return ord(n) - 0x2460 + 1
+    return _DIGITS.get(n) or _ORDINALS[n]
 
 
 def _navigation(value: str) -> tuple[str, str] | None:

@@ -38,9 +38,12 @@ class FaqResponder:
         if result.decision == "answer":
             self._say_answer(ctx, result.entry_id, result.answer, result.related, lang)
         elif result.decision in ("clarify", "not_in_guide"):  # what is near, and a person
-            ctx.say(result.answer, [*(Choice(id=_entry_choice(ctx, s.entry_id, lang),
-                                             label=s.question[:60])
-                                      for s in result.suggestions), offer_choice(ctx, lang)])
+            near = [Choice(id=_entry_choice(ctx, s.entry_id, lang), label=s.question[:60])
+                    for s in result.suggestions]
+            if result.decision == "clarify":  # its text lists them as 1, 2, 3: "2" picks one
+                ctx.say_numbered(result.answer, near, [offer_choice(ctx, lang)])
+            else:
+                ctx.say(result.answer, [*near, offer_choice(ctx, lang)])
         elif result.decision == "chitchat":
             ctx.say(result.answer)
         else:

@@ -22,6 +22,9 @@ class ConversationState(BaseModel):
     history: list[dict[str, str]] = Field(default_factory=list)  # last turns, for tickets
     faq_queries: list[str] = Field(default_factory=list)
     last_choices: list[str] = Field(default_factory=list)
+    # The choices the last reply listed with numbers ("did you mean: 1. … 2. …"): people type
+    # the number back. Only for that next message, and only outside a form.
+    numbered_choices: list[str] = Field(default_factory=list)
     updated_at: datetime | None = None
 
     def remember(self, who: str, text: str) -> None:

@@ -128,6 +128,37 @@ def test_asking_how_to_issue_an_invoice_offers_to_do_it_here(chat: Callable[...,
     assert bot.press("start:invoice").step == "invoice_type"
 
 
+def test_a_number_typed_after_did_you_mean_picks_that_choice(
+        engine_chat: Callable[..., EngineChat]) -> None:
+    bot = engine_chat()
+    unsure = bot.say("电子发票 查询 输入哪些")  # the download steps or the verification fields
+    offered = [c for c in unsure.choices if c.startswith("faq:")]
+    assert "1. " in unsure.text and "2. " in unsure.text and len(offered) >= 2, unsure
+    second = bot.say("2")
+    assert second.choices[-1] == f"faq_fb:down:{offered[1][4:]}" and "不太确定" not in second.text
+    assert "不太确定" in bot.say("2").text  # the list was for one message: now "2" is a question
+    bot.say("电子发票 查询 输入哪些")
+    missing = bot.say("第7个")
+    assert missing.codes == ["pick_out_of_range"] and "1–3" in missing.text
+    first = bot.say("①")  # still on offer after a number out of range
+    assert first.choices[-1] == f"faq_fb:down:{offered[0][4:]}"
+    english = bot.say("Where can I check whether an invoice a supplier gave me is still valid?")
+    picks = [c for c in english.choices if c.startswith("faq:")]
+    assert "not sure which" in english.text and picks[0].endswith("@en"), english
+    picked = bot.say("the first one")  # the choice answers in the language it was offered in
+    assert picked.choices[-1] == f"faq_fb:down:{picks[0][4:-3]}" and "Not helpful" in str(
+        picked.replies[-1]["choices"])
+
+
+def test_a_number_mid_form_is_the_form_s_answer_not_a_pick(
+        engine_chat: Callable[..., EngineChat]) -> None:
+    bot = engine_chat()
+    bot.say("电子发票 查询 输入哪些")
+    assert bot.press("start:invoice").step == "invoice_type"
+    typed = bot.say("1")  # the form reads it (or says what it expects): no answer pops up
+    assert typed.flow == "invoice" and "faq_fb" not in " ".join(typed.choices)
+
+
 def test_a_saved_draft_is_offered_again_and_goes_on_where_it_stopped(
         chat: Callable[..., Chat], records: Callable[..., list[dict[str, Any]]]) -> None:
     bot = chat()
