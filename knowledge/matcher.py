@@ -250,6 +250,7 @@ class Matcher:
         self.analyzer = analyzer or default_analyzer()
         self.weights = weights or Weights()
         self._memo: dict[str, tuple[str, list[str]]] = {}
+        self._last_question: tuple[str, tuple[str, list[str]]] | None = None
         self._weights_memo: dict[str, float] = {}
         self._build_phrases()
         self._build_postings()
@@ -420,7 +421,15 @@ class Matcher:
 
     # -- querying -------------------------------------------------------------------------
     def analyze_question(self, question: str) -> tuple[str, list[str]]:
-        """(fuzzy text, lexical terms) of a question, with pinyin and IME typos resolved."""
+        """(fuzzy text, lexical terms) of a question, with pinyin and IME typos resolved. The
+        last one is remembered: the service looks at a declined question's words again."""
+        last = self._last_question  # read once: another thread may replace it meanwhile
+        if last is None or last[0] != question:
+            last = self._last_question = (question, self._analyze_question(question))
+        text, terms = last[1]
+        return text, list(terms)
+
+    def _analyze_question(self, question: str) -> tuple[str, list[str]]:
         if not has_cjk(question):
             words_in = latin_words(question)
             if words_in and looks_like_pinyin(words_in):
@@ -428,6 +437,11 @@ class Matcher:
         normalized = normalize(question)
         words = self._fix_typos(self.analyzer.words(normalized))
         return self._fuzzy_text(words), self.analyzer.terms(words)
+
+    def is_off_topic(self, question: str) -> bool:
+        """Whether the question uses a word of another domain (dict/offtopic.txt: 贷款, 电影,
+        QuickBooks ...): declined, it is told so rather than "I'm not sure"."""
+        return any(self.analyzer.is_offtopic(term) for term in self.analyze_question(question)[1])
 
     def _from_pinyin(self, word: str) -> str:
         syllables = split_pinyin(word) or [word]

@@ -76,6 +76,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sorry, I'm not sure about this one and would rather not guess. You can open a "
         "ticket describing the problem, or talk to a person in support ({support_hours}).",
     },
+    "off_topic": {
+        "zh": "抱歉，这个问题不在 Sif 发票助手能回答的范围内：我只回答开票、红字发票、报销、发票查验等"
+        "发票问题。如果它和您的发票有关，可以提交工单，或联系人工客服（{support_hours}）。",
+        "en": "Sorry, that is outside what the Sif invoicing assistant can answer: I only help "
+        "with issuing invoices, red-letter invoices, reimbursement and checking invoices. If it "
+        "is about one of your invoices, you can open a ticket or talk to a person in support "
+        "({support_hours}).",
+    },
     "clarify": {
         "zh": "我不太确定您问的是哪一个，您是不是想问：\n{choices}\n如果都不是，可以提交工单或联系人工客服"
         "（{support_hours}）。",
@@ -286,7 +294,8 @@ class KnowledgeBase:
             # comes close (that one is offered with the reply, not instead of it). An answer
             # by the floor rule (low, far ahead) is this too: never the next real entry's.
             decision = "not_in_guide"
-        result = self._result(matcher, candidates, decision, answer_lang, values, top)
+        off_topic = decision == "decline" and matcher.is_off_topic(question)
+        result = self._result(matcher, candidates, decision, answer_lang, values, top, off_topic)
         if decision == "not_in_guide":  # the gap is that entry's detail: name it for kb gaps
             self._log_unanswered(question, answer_lang, result,
                                  matcher.entries[candidates[0].index].id)
@@ -302,6 +311,7 @@ class KnowledgeBase:
         lang: str,
         values: Mapping[str, str],
         top: int,
+        off_topic: bool = False,
     ) -> AskResult:
         score = round(candidates[0].score, 3) if candidates else 0.0
         floor = self.thresholds.suggest
@@ -336,9 +346,9 @@ class KnowledgeBase:
         if decision == "clarify" and offered:
             choices = "\n".join(f"{i}. {s.question}" for i, s in enumerate(offered, start=1))
             text = MESSAGES["clarify"][lang].replace("{choices}", choices)
-        else:
+        else:  # a question about loans or films is not "unsure": it is not ours to answer
             decision = "decline"
-            text = MESSAGES["decline"][lang]
+            text = MESSAGES["off_topic" if off_topic else "decline"][lang]
         return AskResult(answered=False, entry_id=None, score=score,
                          answer=fill_placeholders(text, values), suggestions=offered,
                          decision=decision)

@@ -129,3 +129,21 @@ def test_a_low_score_far_ahead_on_a_detail_the_guide_leaves_open_is_still_not_an
     result = KnowledgeBase(folder, thresholds=floor_only).ask("纸质发票寄出后快递单号在哪查")
     assert result.decision == "not_in_guide" and not result.answered
     assert result.entry_id is None and result.answer.startswith("指南里没有写")
+
+
+def test_a_question_of_another_domain_is_told_it_is_outside_not_that_the_bot_is_unsure(
+        tmp_path: Path) -> None:
+    """Loans, payment apps, films: declined with what the assistant does, not "I'm not sure"
+    (which suggests it might know). An unknown question of our own domain stays "not sure"."""
+    from knowledge.service import MESSAGES
+
+    kb = KnowledgeBase(Path(__file__).parents[2] / "knowledge" / "faq")
+    outside_zh = MESSAGES["off_topic"]["zh"].split("：")[0]
+    for question, lang in (("能帮我申请个贷款吗", "zh"), ("支付宝怎么转账", "zh"),
+                           ("recommend a good movie", "en"), ("what is the weather today", "en")):
+        result = kb.ask(question)
+        assert result.decision == "decline" and not result.answered, question
+        expected = outside_zh if lang == "zh" else "outside what the Sif invoicing assistant"
+        assert expected in result.answer, (question, result.answer)
+    unsure = kb.ask("啊啊这个嗯嗯呃")
+    assert unsure.decision == "decline" and "不太确定" in unsure.answer
