@@ -234,9 +234,39 @@ def report_quality(kb_dir: Path, dev: list[DevQuestion], show_failures: bool) ->
     for name, answer in (("ours", ours(kb)), ("bm25", baseline.answerer(langs))):
         for label, part in parts:
             print(f"  {name:5} {label:10} {judge(part, [answer(q.q) for q in part]).line()}")
+    print("  ours: in scope, the right answer at once or as a choice of its \"did you mean\" "
+          "(one press away); out of scope, declined with choices offered all the same:")
+    for label, part in parts:
+        reached, asked, offered, outside = one_press(kb, part)
+        print(f"  ours  {label:10} one press away {reached / max(asked, 1):6.1%} ({reached}/"
+              f"{asked})   out of scope offered choices {offered / max(outside, 1):6.1%} "
+              f"({offered}/{outside})")
     print(f"  ours  own phrasings, {FOLDS}-fold: {cross_validate(kb.entries).line()}")
     if show_failures:  # never our own test set's: looking at those would make it a tuning set
         print_failures(kb, dev, held_out)
+
+
+def one_press(kb: KnowledgeBase, questions: Sequence[DevQuestion]) -> tuple[int, int, int, int]:
+    """What a person in the chat gets, beside the strict "right" above: (in-scope questions
+    whose right answer is shown or one "did you mean" choice away, in-scope questions,
+    out-of-scope questions declined with "did you mean" choices, out-of-scope questions)."""
+    reached = asked = offered = outside = 0
+    for question in questions:
+        result = kb.ask(question.q, "zh")
+        if not question.in_scope:
+            outside += 1
+            offered += result.decision == "clarify"
+            continue
+        asked += 1
+        if result.answered:
+            reached += question.accepts(result.answer, result.entry_id)
+            continue
+        lang = detect_lang(question.q, "zh")
+        choices = [kb.entry(s.entry_id) for s in result.suggestions] if (
+            result.decision == "clarify") else []
+        reached += any(e is not None and question.accepts(e.answer.text(lang), e.id)
+                       for e in choices)
+    return reached, asked, offered, outside
 
 
 def print_failures(kb: KnowledgeBase, dev: list[DevQuestion], held_out: list[DevQuestion]) -> None:

@@ -49,6 +49,12 @@ class Thresholds:
     clarify: float = 0.20  # below this nothing is offered but a ticket or a human
     suggest: float = 0.20  # floor for an entry to be offered as "did you mean"
     family: float = 0.3  # answers this similar (cosine) are one answer family: no need to ask
+    # A long story scores low (most of its words are unknown) even when it is about invoices:
+    # from `story_terms` distinct terms on, "did you mean" is offered down to `story_clarify`.
+    # Only a decline turns into a choice here, never an answer, so right and wrong stay as
+    # they are; measured on the tuning and calibration sets (benchmarks/faq.py "one press").
+    story_terms: int = 12
+    story_clarify: float = 0.06
 
 
 class Suggestion(BaseModel):
@@ -165,6 +171,7 @@ def decide(
     candidates: list[Candidate],
     thresholds: Thresholds,
     same_family: Callable[[int, int], bool] | None = None,
+    terms: int = 0,
 ) -> Decision:
     """answer when the best entry is very good, or good and ahead of every entry that says
     something else (by a margin, or by a multiple for a lower score); clarify when it is close to another or middling; decline when nothing
@@ -184,7 +191,15 @@ def decide(
         return "answer"
     # Below `clarify` nothing is worth offering; the floor rule above may still answer there:
     # a long story scores low, and benchmarks/faq.py --tune tunes the floor on that basis.
-    return "clarify" if best >= thresholds.clarify else "decline"
+    return "clarify" if best >= clarify_floor(thresholds, terms) else "decline"
+
+
+def clarify_floor(thresholds: Thresholds, terms: int) -> float:
+    """The lowest best score that still offers "did you mean" for a question of `terms`
+    distinct terms: lower for a long story."""
+    if terms >= thresholds.story_terms:
+        return min(thresholds.clarify, thresholds.story_clarify)
+    return thresholds.clarify
 
 
 def answer_family(matcher: Matcher, thresholds: Thresholds) -> Callable[[int, int], bool] | None:
@@ -286,7 +301,8 @@ class KnowledgeBase:
                              decision="chitchat")
         matcher = self.matcher
         candidates = matcher.rank(question, limit=max(top + 1, RIVALS))
-        decision = decide(candidates, self.thresholds, self._family(matcher))
+        terms = len(set(matcher.analyze_question(question)[1]))
+        decision = decide(candidates, self.thresholds, self._family(matcher), terms)
         if matcher.entries[candidates[0].index].kind == "not-in-guide" and (
                 decision == "answer"
                 or (decision == "clarify" and candidates[0].score >= self.thresholds.answer)):
@@ -295,7 +311,8 @@ class KnowledgeBase:
             # by the floor rule (low, far ahead) is this too: never the next real entry's.
             decision = "not_in_guide"
         off_topic = decision == "decline" and matcher.is_off_topic(question)
-        result = self._result(matcher, candidates, decision, answer_lang, values, top, off_topic)
+        result = self._result(matcher, candidates, decision, answer_lang, values, top, off_topic,
+                              min(self.thresholds.suggest, clarify_floor(self.thresholds, terms)))
         if decision == "not_in_guide":  # the gap is that entry's detail: name it for kb gaps
             self._log_unanswered(question, answer_lang, result,
                                  matcher.entries[candidates[0].index].id)
@@ -312,7 +329,10 @@ class KnowledgeBase:
         values: Mapping[str, str],
         top: int,
         off_topic: bool = False,
+        choices_from: float | None = None,
     ) -> AskResult:
+        """The reply for `decision`; "did you mean" offers entries scoring `choices_from`
+        (default: suggest; lower for a long story)."""
         score = round(candidates[0].score, 3) if candidates else 0.0
         floor = self.thresholds.suggest
         if decision == "not_in_guide":  # "the guide does not say" + where to ask, and what is near
@@ -342,6 +362,8 @@ class KnowledgeBase:
                 suggestions=[_suggestion(matcher, c, lang) for c in others],
                 decision="answer", related=[r for r in entry.related if r in matcher.ids],
             )
+        if choices_from is not None:
+            floor = choices_from
         offered = [_suggestion(matcher, c, lang) for c in candidates[:top] if c.score >= floor]
         if decision == "clarify" and offered:
             choices = "\n".join(f"{i}. {s.question}" for i, s in enumerate(offered, start=1))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -157,6 +158,30 @@ def test_the_floor_rule_answers_below_the_clarify_threshold_as_the_tuning_assume
     assert decide(candidates(0.17, 0.07), low) == "answer"  # a long story, far ahead
     assert decide(candidates(0.17, 0.1), low) == "decline"  # not far enough ahead
     assert decide(candidates(0.12, 0.01), low) == "decline"  # under the floor
+
+
+def test_a_long_story_that_scores_low_is_offered_did_you_mean_not_declined() -> None:
+    story = Thresholds(answer=0.24, margin=0.06, sure=0.9, clarify=0.2, suggest=0.2, floor=0.15,
+                       lead=2.0, story_terms=12, story_clarify=0.06)
+    assert decide(candidates(0.09, 0.07), story, terms=20) == "clarify"
+    assert decide(candidates(0.09, 0.07), story, terms=11) == "decline"  # a short question
+    assert decide(candidates(0.05, 0.04), story, terms=20) == "decline"  # under the story floor
+    assert decide(candidates(0.16, 0.05), story, terms=20) == "answer"  # the floor rule first
+
+
+def test_a_long_story_gets_its_nearest_entries_as_choices() -> None:
+    """Through the service: the story's entries are offered, each a press away."""
+    from knowledge.service import KnowledgeBase
+
+    kb = KnowledgeBase(Path(__file__).parents[2] / "knowledge" / "faq")
+    story = ("上周老板让我把去年一整年的发票都整理出来交给审计，我翻了半天，有些纸质的找不到了，"
+             "有些电子的存在好几个人的电脑里，乱七八糟，以后到底该怎么保管才不会这样？")
+    result = kb.ask(story)
+    assert result.decision == "clarify" and not result.answered, result
+    assert "1." in result.answer and "archive-e-invoice-backup" in [
+        s.entry_id for s in result.suggestions], result
+    short = kb.ask("这个那个嗯")
+    assert short.decision == "decline" and not short.suggestions
 
 
 def test_nothing_good_is_declined() -> None:
