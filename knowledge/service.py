@@ -287,8 +287,11 @@ class KnowledgeBase:
         *,
         top: int = 3,
         placeholders: Mapping[str, str] | None = None,
+        record: bool = True,
     ) -> AskResult:
-        """Look `question` up; the reply is in the language the question is written in. Only
+        """Look `question` up; the reply is in the language the question is written in
+        (`record=False`: an unanswered question is not logged as a gap, for a caller that
+        tries another reading first). Only
         its first MAX_QUESTION characters are read (and logged): a pasted document is no
         question, and matching it whole would take a third of a second."""
         question = question[:MAX_QUESTION]
@@ -313,7 +316,9 @@ class KnowledgeBase:
         off_topic = decision == "decline" and matcher.is_off_topic(question)
         result = self._result(matcher, candidates, decision, answer_lang, values, top, off_topic,
                               min(self.thresholds.suggest, clarify_floor(self.thresholds, terms)))
-        if decision == "not_in_guide":  # the gap is that entry's detail: name it for kb gaps
+        if not record:
+            pass
+        elif decision == "not_in_guide":  # the gap is that entry's detail: name it for kb gaps
             self._log_unanswered(question, answer_lang, result,
                                  matcher.entries[candidates[0].index].id)
         elif decision != "answer":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from bot.handlers.context import Ctx
 from bot.handlers.events import Choice
@@ -21,6 +22,8 @@ def looks_like_question(text: str) -> bool:
     return bool(QUESTION.search(text))
 
 
+FOLLOW_UP_WITHIN = timedelta(minutes=30)
+
 # An entry tagged so explains how to request an invoice: this conversation can do it with the
 # person, so its answer carries the button that starts the form.
 OFFER_INVOICE_TAG = "offer-invoice"
@@ -33,8 +36,29 @@ class FaqResponder:
             ctx.say(ctx.t("faq.unavailable"))
             return
         lang = _reply_lang(ctx, text)  # the reply, buttons included, is in the question's
-        result = kb.ask(text, ctx.lang, placeholders=ctx.services.placeholders(lang))
+        contacts = ctx.services.placeholders(lang)
+        context, answered_before = self._context(ctx), ctx.state.faq_context_entry
         ctx.state.faq_queries = [*ctx.state.faq_queries, text[:200]][-10:]
+        ctx.state.faq_context, ctx.state.faq_context_entry = text[:200], ""
+        result = kb.ask(text, ctx.lang, placeholders=contacts, record=not context)
+        if result.decision != "answer" and context:  # "那电子发票呢？" after a question
+            from knowledge.followup import follow_up_core, rewrite
+
+            read = rewrite(context, follow_up_core(text) or "")
+            followed = kb.ask(read, ctx.lang, placeholders=contacts, record=False)
+            # The same answer again means the sibling changed nothing the knowledge base
+            # tells apart (纸质 -> 电子 found the paper steps again): no reading, then.
+            if (followed.decision == "answer" and followed.entry_id
+                    and followed.entry_id != answered_before):
+                ctx.state.faq_context, ctx.state.faq_context_entry = read, followed.entry_id
+                read_as = _question(kb.entry(followed.entry_id), lang)
+                self._say_answer(ctx, followed.entry_id,
+                                 t("faq.follow_up", lang, question=read_as) + "\n"
+                                 + followed.answer, followed.related, lang)
+                return
+            result = kb.ask(text, ctx.lang, placeholders=contacts)  # logged as a gap now
+        if result.decision == "answer" and result.entry_id:
+            ctx.state.faq_context_entry = result.entry_id
         if result.decision == "answer":
             self._say_answer(ctx, result.entry_id, result.answer, result.related, lang)
         elif result.decision in ("clarify", "not_in_guide"):  # what is near, and a person
@@ -49,6 +73,16 @@ class FaqResponder:
         else:
             ctx.say(result.answer, [offer_choice(ctx, lang),
                                     Choice(id="start:invoice", label=t("faq.offer_invoice", lang))])
+
+    def _context(self, ctx: Ctx) -> str:
+        """The question a follow-up leans on, or "": only for a message that reads as a
+        follow-up, and only within FOLLOW_UP_WITHIN of the last turn."""
+        from knowledge.followup import follow_up_core
+
+        previous, at = ctx.state.faq_context, ctx.state.updated_at
+        if not previous or at is None or follow_up_core(ctx.text) is None:
+            return ""
+        return previous if ctx.services.clock() - at <= FOLLOW_UP_WITHIN else ""
 
     def _say_answer(self, ctx: Ctx, entry_id: str, answer: str, related: list[str],
                     lang: str) -> None:

@@ -198,6 +198,7 @@ BOT_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "• 工单：“工单队列”，“认领/回复/升级/解决 工单号 …”",
         "en": "• Tickets: 'queue', 'claim/reply/escalate/solve ID …'",
     },
+    "faq.follow_up": {"zh": "（接着您上一个问题，我理解为：“{question}”）", "en": "(Following on from your last question, I read this as: \"{question}\")"},
     "faq.helpful": {"zh": "👍 有帮助", "en": "👍 Helpful"},
     "faq.not_helpful": {"zh": "👎 没帮助", "en": "👎 Not helpful"},
     "faq.thanks_feedback": {"zh": "谢谢反馈！", "en": "Thanks for the feedback!"},

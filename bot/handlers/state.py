@@ -21,6 +21,11 @@ class ConversationState(BaseModel):
     return_to_confirm: bool = False  # editing one field from the preview goes back to it
     history: list[dict[str, str]] = Field(default_factory=list)  # last turns, for tickets
     faq_queries: list[str] = Field(default_factory=list)
+    # The last question put to the knowledge base (a follow-up: as it was read). The next
+    # message, if it reads as a follow-up ("那电子发票呢？"), is read against it when it is not
+    # answered on its own (knowledge/followup.py).
+    faq_context: str = ""
+    faq_context_entry: str = ""  # the entry that answered it ("" when none did)
     last_choices: list[str] = Field(default_factory=list)
     # The choices the last reply listed with numbers ("did you mean: 1. … 2. …"): people type
     # the number back. Only for that next message, and only outside a form.

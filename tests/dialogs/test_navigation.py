@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from tests.dialogs.conftest import (
     HUAWEI,
     INVOICE_STEPS,
@@ -148,6 +150,24 @@ def test_a_number_typed_after_did_you_mean_picks_that_choice(
     picked = bot.say("the first one")  # the choice answers in the language it was offered in
     assert picked.choices[-1] == f"faq_fb:down:{picks[0][4:-3]}" and "Not helpful" in str(
         picked.replies[-1]["choices"])
+
+
+def test_a_follow_up_is_read_against_the_previous_question_and_says_how(
+        engine_chat: Callable[..., EngineChat], monkeypatch: pytest.MonkeyPatch) -> None:
+    bot = engine_chat()
+    bot.say("专票能抵扣吗")
+    followed = bot.say("那普票呢？")  # alone: "did you mean" among every 普票 entry
+    assert "接着您上一个问题" in followed.text and "普票" in followed.text, followed
+    assert "不能抵扣" in followed.text and followed.choices[-1].startswith("faq_fb:down:")
+    alone = engine_chat(user="bob").say("那普票呢？")  # nobody else's context
+    assert "接着" not in alone.text
+    bot.say("纸质发票怎么申请")
+    same = bot.say("那电子发票呢？")  # the paper steps again would be no reading: not offered
+    assert "接着" not in same.text and "纸质发票申领" not in same.text, same
+    bot.say("专票能抵扣吗")
+    monkeypatch.setenv("SIFBOT_NOW", "2026-03-02T10:45:00+08:00")  # 45 minutes later
+    later = bot.say("那普票呢？")
+    assert "接着" not in later.text, later
 
 
 def test_a_number_mid_form_is_the_form_s_answer_not_a_pick(
