@@ -313,16 +313,13 @@ class KnowledgeBase:
             # comes close (that one is offered with the reply, not instead of it). An answer
             # by the floor rule (low, far ahead) is this too: never the next real entry's.
             decision = "not_in_guide"
-        off_topic = decision == "decline" and matcher.is_off_topic(question)
+        off_topic = decision in ("clarify", "decline") and matcher.is_off_topic(question)
         result = self._result(matcher, candidates, decision, answer_lang, values, top, off_topic,
                               min(self.thresholds.suggest, clarify_floor(self.thresholds, terms)))
-        if not record:
-            pass
-        elif decision == "not_in_guide":  # the gap is that entry's detail: name it for kb gaps
+        if record and decision != "answer":  # a gap; not-in-guide: name its detail for kb gaps
             self._log_unanswered(question, answer_lang, result,
-                                 matcher.entries[candidates[0].index].id)
-        elif decision != "answer":
-            self._log_unanswered(question, answer_lang, result)
+                                 matcher.entries[candidates[0].index].id
+                                 if decision == "not_in_guide" else None)
         return result
 
     def _result(
@@ -337,7 +334,8 @@ class KnowledgeBase:
         choices_from: float | None = None,
     ) -> AskResult:
         """The reply for `decision`; "did you mean" offers entries scoring `choices_from`
-        (default: suggest; lower for a long story)."""
+        (default: suggest; lower for a long story), and a decline of an `off_topic` question
+        says it is outside what the assistant answers."""
         score = round(candidates[0].score, 3) if candidates else 0.0
         floor = self.thresholds.suggest
         if decision == "not_in_guide":  # "the guide does not say" + where to ask, and what is near

@@ -57,9 +57,8 @@ class FaqResponder:
                                  + followed.answer, followed.related, lang)
                 return
             result = kb.ask(text, ctx.lang, placeholders=contacts)  # logged as a gap now
-        if result.decision == "answer" and result.entry_id:
-            ctx.state.faq_context_entry = result.entry_id
         if result.decision == "answer":
+            ctx.state.faq_context_entry = result.entry_id or ""
             self._say_answer(ctx, result.entry_id, result.answer, result.related, lang)
         elif result.decision in ("clarify", "not_in_guide"):  # what is near, and a person
             near = [Choice(id=_entry_choice(ctx, s.entry_id, lang), label=s.question[:60])
