@@ -156,9 +156,23 @@ def feedback(ctx: Ctx, rest: str) -> None:
     kb = ctx.services.kb
     if kb is None:
         return
+    question = (ctx.state.faq_queries or [None])[-1]
     try:
-        kb.feedback(entry_id, verdict == "up", question=(ctx.state.faq_queries or [None])[-1])
+        kb.feedback(entry_id, verdict == "up", question=question)
     except KeyError:
         ctx.say(ctx.t("input.stale_choice"))
         return
-    ctx.say(ctx.t("faq.thanks_feedback"))
+    if verdict == "up" or not question:
+        ctx.say(ctx.t("faq.thanks_feedback"))
+        return
+    # Not helpful: what else the question was near, a number or a press away, and a person.
+    lang = _reply_lang(ctx, question)
+    asked = kb.ask(question, ctx.lang, top=4, record=False)
+    near = [s for s in asked.suggestions if s.entry_id != entry_id][:3]
+    if not near:
+        ctx.say(t("faq.not_helpful_reply", lang), [offer_choice(ctx, lang)])
+        return
+    listed = "\n".join(f"{i}. {s.question}" for i, s in enumerate(near, start=1))
+    ctx.say_numbered(t("faq.not_helpful_near", lang, choices=listed),
+                     [Choice(id=_entry_choice(ctx, s.entry_id, lang), label=s.question[:60])
+                      for s in near], [offer_choice(ctx, lang)])

@@ -202,6 +202,8 @@ BOT_MESSAGES: dict[str, dict[str, str]] = {
     "faq.helpful": {"zh": "👍 有帮助", "en": "👍 Helpful"},
     "faq.not_helpful": {"zh": "👎 没帮助", "en": "👎 Not helpful"},
     "faq.thanks_feedback": {"zh": "谢谢反馈！", "en": "Thanks for the feedback!"},
+    "faq.not_helpful_reply": {"zh": "谢谢反馈，抱歉没帮上忙。可以换个说法再问一次，或者提交工单转人工。", "en": "Thanks, and sorry that did not help. Try asking in other words, or open a ticket for a person."},
+    "faq.not_helpful_near": {"zh": "谢谢反馈，抱歉没帮上忙。您问的也可能是下面这些（回复序号或点选）：\n{choices}\n都不是的话，可以换个说法再问，或者提交工单转人工。", "en": "Thanks, and sorry that did not help. You may have meant one of these (reply with the number or press it):\n{choices}\nIf none of them, try asking in other words, or open a ticket for a person."},
     "faq.related": {"zh": "相关问题：", "en": "Related:"},
     "faq.did_you_mean": {"zh": "我不太确定，您是想问：", "en": "I'm not sure. Did you mean:"},
     "faq.offer_invoice": {"zh": "开发票", "en": "Request an invoice"},

@@ -170,6 +170,21 @@ def test_a_follow_up_is_read_against_the_previous_question_and_says_how(
     assert "接着" not in later.text, later
 
 
+def test_not_helpful_offers_what_else_the_question_was_near_and_a_person(
+        engine_chat: Callable[..., EngineChat]) -> None:
+    bot = engine_chat()
+    answer = bot.say("发票抬头写错了咋办")
+    shown = answer.choices[-1].removeprefix("faq_fb:down:")
+    assert answer.choices[-1].startswith("faq_fb:down:")
+    sorry = bot.press(answer.choices[-1])
+    near = [c for c in sorry.choices if c.startswith("faq:")]
+    assert "抱歉没帮上忙" in sorry.text and "1. " in sorry.text and sorry.choices[-1] == "ticket:new"
+    assert near and f"faq:{shown}" not in near  # never the answer that did not help
+    picked = bot.say("1")
+    assert picked.choices[-1] == f"faq_fb:down:{near[0][4:]}"
+    assert "谢谢反馈！" in bot.press(picked.choices[-2]).text  # helpful: thanks, nothing more
+
+
 def test_a_number_mid_form_is_the_form_s_answer_not_a_pick(
         engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()
