@@ -438,6 +438,13 @@ class Matcher:
         words = self._fix_typos(self.analyzer.words(normalized))
         return self._fuzzy_text(words), self.analyzer.terms(words)
 
+    def question_mass(self, question: str) -> float:
+        """How much the question's content words weigh together (`term_weight`, each word
+        once; story filler such as 今天, 谁 not at all): how much it says that could tell one
+        entry from another."""
+        return sum(self.term_weight(term) for term in set(self.analyze_question(question)[1])
+                   if self.analyzer.specificity(term) >= 0)
+
     def is_off_topic(self, question: str) -> bool:
         """Whether the question uses a word of another domain (dict/offtopic.txt: 贷款, 电影,
         QuickBooks ...): declined, it is told so rather than "I'm not sure"."""

@@ -35,6 +35,13 @@ class FaqResponder:
         if kb is None:
             ctx.say(ctx.t("faq.unavailable"))
             return
+        from knowledge.service import chitchat_kind
+
+        if chitchat_kind(text) == "abilities" and ctx.state.flow is None:  # "你能做什么"
+            from bot.handlers import idle_help
+
+            idle_help.show(ctx, "help")  # what this person's role can do, with its buttons
+            return
         lang = _reply_lang(ctx, text)  # the reply, buttons included, is in the question's
         contacts = ctx.services.placeholders(lang)
         context, answered_before = self._context(ctx), ctx.state.faq_context_entry

@@ -104,6 +104,10 @@ def test_form_words_with_no_form_open_say_so_and_show_what_the_bot_can_do(
         assert "没有正在填写的表单" in idle.text and "开发票" in idle.text, word
         assert "订单" not in idle.text  # not the knowledge base's entry on cancelling an order
         assert idle.choices == ["start:invoice", "ticket:new"]
+    for asked in ("你能做什么", "what can you do?"):  # the same list as help, with its buttons
+        able = bot.say(asked)
+        assert "我的发票" in able.text and able.choices == ["start:invoice", "ticket:new"], asked
+    assert "机器人" in bot.say("你是谁").text
     helped = bot.say("帮助")
     assert "没有正在填写" not in helped.text and "我的发票" in helped.text
     assert "待审核" not in helped.text and "工单队列" not in helped.text  # a customer's list

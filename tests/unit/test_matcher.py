@@ -184,6 +184,19 @@ def test_a_long_story_gets_its_nearest_entries_as_choices() -> None:
     assert short.decision == "decline" and not short.suggestions
 
 
+def test_a_question_that_says_too_little_to_go_on_is_declined() -> None:
+    """谁 alone weighs 0.06: any entry holding it "covered" the whole question (0.39 before)."""
+    from knowledge.service import KnowledgeBase
+
+    kb = KnowledgeBase(Path(__file__).parents[2] / "knowledge" / "faq")
+    for question in ("谁", "那个谁", "做", "今天星期几"):
+        assert kb.matcher.question_mass(question) < kb.thresholds.min_mass, question
+        assert kb.ask(question).decision == "decline", question
+    assert kb.ask("红字发票信息表审核要多久").answered
+    light = [(kb.matcher.question_mass(q), q) for e in kb.entries for q in e.questions]
+    assert min(light) >= (kb.thresholds.min_mass, ""), min(light)  # every phrasing says enough
+
+
 def test_nothing_good_is_declined() -> None:
     assert decide(candidates(0.2, 0.1), THRESHOLDS) == "decline"
     assert decide([], THRESHOLDS) == "decline"
@@ -193,7 +206,10 @@ def test_nothing_good_is_declined() -> None:
     ("text", "kind"),
     [("你好", "greeting"), ("hello!", "greeting"), ("谢谢！", "thanks"), ("好的，谢谢啦", "thanks"),
      ("Thanks a lot", None), ("thank you", "thanks"), ("拜拜", "bye"), ("bye", "bye"),
-     ("你好，专票怎么开", None), ("this invoice", None)],
+     ("你好，专票怎么开", None), ("this invoice", None), ("你是谁", "identity"),
+     ("你是机器人吗？", "identity"), ("who are you?", "identity"), ("你能做什么", "abilities"),
+     ("what can you do?", "abilities"), ("好的", "ack"), ("嗯嗯", "ack"), ("ok", "ack"),
+     ("好的，谢谢", "thanks"), ("我不明白", None), ("你能做什么发票", None)],
 )
 def test_small_talk_is_recognised_only_when_it_is_all_there_is(text: str, kind: str | None) -> None:
     assert chitchat_kind(text) == kind
