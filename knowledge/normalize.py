@@ -32,6 +32,12 @@ FILLERS = (
     "问一下", "咨询一下", "打听一下", "一下", "怎么办", "怎么弄", "您好", "你好",
 )
 # Sentence-final particles, dropped only at the end of a clause (哈 in 哈尔滨 stays).
+# "什么时候到/啥时候能收到/何时开出来" asks how long until something happens (多久), not in which
+# case ("什么时候开专票" stays): the knowledge base states those waits with 多久.
+_WHEN_DONE = re.compile(
+    r"(?:什么时候|啥时候|何时|几时)(?:能|会|可以|才能|才)?"
+    r"(?=收到|到账|到手|寄到|送到|到|下来|出来|开出来|开好|审核通过|审完|处理完|处理好)"
+)
 _PARTICLES = re.compile(r"[啊呢吗哈呀吧嘛哦啦呗噢咧哇诶]+(?= |$)")
 
 
@@ -183,6 +189,7 @@ def normalize(text: str, maps: TermMaps | None = None) -> str:
     text = clean(text)
     if _LATIN_WORD.search(text):
         text = _english_to_chinese(text, maps)
+    text = _WHEN_DONE.sub("多久", text)
     text = maps.synonyms.sub(lambda m: maps.synonym_map[m.group(1)], text)
     text = maps.fillers.sub(" ", text)
     text = _PARTICLES.sub(" ", _SPACES.sub(" ", text).strip())

@@ -112,3 +112,11 @@ def test_what_is_left_of_a_contraction_is_no_content_word() -> None:
     analyzer = default_analyzer()
     words = analyzer.words(normalize("I'm new, we're late and it's urgent, don't wait"))
     assert not {"m", "re", "s", "t"} & set(analyzer.terms(words))
+
+
+@pytest.mark.parametrize(("text", "how_long"), [
+    ("发票什么时候到", True), ("纸质发票啥时候能收到", True), ("红字信息表什么时候审完", True),
+    ("发票何时开出来", True), ("什么时候开专票", False), ("什么时候用红冲", False),
+])
+def test_when_something_arrives_is_how_long_until_it_does(text: str, how_long: bool) -> None:
+    assert ("多久" in normalize(text)) is how_long
