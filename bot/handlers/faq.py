@@ -23,6 +23,13 @@ def looks_like_question(text: str) -> bool:
 
 
 FOLLOW_UP_WITHIN = timedelta(minutes=30)
+# Typed "that did not help" after an answer: the same as pressing 👎 under it.
+NOT_HELPFUL = re.compile(
+    r"^(?:啊|嗯|呃|no|nope)?[\s,，]*(?:不对|不是|不是这个|不是这个意思|没用|没有用|没帮助|没帮上|答非所问|"
+    r"我问的不是这个|不是我要的|不是我问的|错了|说错了|wrong|not helpful|that'?s wrong|that is wrong|"
+    r"not what i asked|that'?s not it|that'?s not what i asked|useless)[\s!！。.?？]*$",
+    re.IGNORECASE,
+)
 
 # An entry tagged so explains how to request an invoice: this conversation can do it with the
 # person, so its answer carries the button that starts the form.
@@ -37,6 +44,14 @@ class FaqResponder:
             return
         from knowledge.service import chitchat_kind
 
+        if NOT_HELPFUL.match(text.strip()):  # "不对" under an answer: 👎, and what else is near
+            shown = ctx.state.faq_context_entry if self._fresh(ctx) else ""
+            if shown:
+                feedback(ctx, f"down:{shown}")
+            else:
+                ctx.say(t("faq.not_helpful_reply", _reply_lang(ctx, text)),
+                        [offer_choice(ctx, _reply_lang(ctx, text))])
+            return
         if chitchat_kind(text) == "abilities" and ctx.state.flow is None:  # "你能做什么"
             from bot.handlers import idle_help
 
@@ -57,7 +72,7 @@ class FaqResponder:
             # tells apart (纸质 -> 电子 found the paper steps again): no reading, then.
             if (followed.decision == "answer" and followed.entry_id
                     and followed.entry_id != answered_before):
-                ctx.state.faq_context, ctx.state.faq_context_entry = read, followed.entry_id
+                ctx.state.faq_context = read
                 read_as = _question(kb.entry(followed.entry_id), lang)
                 self._say_answer(ctx, followed.entry_id,
                                  t("faq.follow_up", lang, question=read_as) + "\n"
@@ -65,7 +80,6 @@ class FaqResponder:
                 return
             result = kb.ask(text, ctx.lang, placeholders=contacts)  # logged as a gap now
         if result.decision == "answer":
-            ctx.state.faq_context_entry = result.entry_id or ""
             self._say_answer(ctx, result.entry_id, result.answer, result.related, lang)
         elif result.decision in ("clarify", "not_in_guide"):  # what is near, and a person
             near = [Choice(id=_entry_choice(ctx, s.entry_id, lang), label=s.question[:60])
@@ -85,14 +99,20 @@ class FaqResponder:
         follow-up, and only within FOLLOW_UP_WITHIN of the last turn."""
         from knowledge.followup import follow_up_core
 
-        previous, at = ctx.state.faq_context, ctx.state.updated_at
-        if not previous or at is None or follow_up_core(ctx.text) is None:
+        previous = ctx.state.faq_context
+        if not previous or follow_up_core(ctx.text) is None:
             return ""
-        return previous if ctx.services.clock() - at <= FOLLOW_UP_WITHIN else ""
+        return previous if self._fresh(ctx) else ""
+
+    def _fresh(self, ctx: Ctx) -> bool:
+        """Whether the last turn was recent enough for this message to lean on it."""
+        at = ctx.state.updated_at
+        return at is not None and ctx.services.clock() - at <= FOLLOW_UP_WITHIN
 
     def _say_answer(self, ctx: Ctx, entry_id: str, answer: str, related: list[str],
                     lang: str) -> None:
         kb = ctx.services.kb
+        ctx.state.faq_context_entry = entry_id  # what "不对" or a follow-up refers to
         choices = []
         shown = kb.entry(entry_id)
         if shown is not None and OFFER_INVOICE_TAG in shown.tags:

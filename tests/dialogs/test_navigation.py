@@ -189,6 +189,26 @@ def test_not_helpful_offers_what_else_the_question_was_near_and_a_person(
     assert "谢谢反馈！" in bot.press(picked.choices[-2]).text  # helpful: thanks, nothing more
 
 
+def test_typing_that_an_answer_was_wrong_is_the_same_as_not_helpful(
+        engine_chat: Callable[..., EngineChat]) -> None:
+    bot = engine_chat()
+    nothing_yet = bot.say("不对")  # no answer to refer to: ask again in other words, or a person
+    assert "换个说法" in nothing_yet.text and nothing_yet.choices == ["ticket:new"]
+    answer = bot.say("发票抬头写错了咋办")
+    shown = answer.choices[-1].removeprefix("faq_fb:down:")
+    for typed in ("不对", "我问的不是这个", "that's not what I asked"):
+        sorry = bot.say(typed)
+        assert "抱歉没帮上忙" in sorry.text and "1. " in sorry.text, typed
+        assert f"faq:{shown}" not in sorry.choices and sorry.choices[-1] == "ticket:new"
+
+
+def test_my_invoices_as_people_type_it(engine_chat: Callable[..., EngineChat]) -> None:
+    bot = engine_chat()
+    listed = bot.say("我的发票").text
+    for typed in ("我的发票呢？", "查一下我的发票", "show my invoices"):
+        assert bot.say(typed).text == listed, typed
+
+
 def test_a_number_mid_form_is_the_form_s_answer_not_a_pick(
         engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()
