@@ -32,6 +32,7 @@ KNOWN_PLACEHOLDERS = (
     "site_url", "support_hours",
 )
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+NEAR_BEST = 0.6  # "did you mean" also offers an entry scoring this share of the best one
 RIVALS = 6  # entries ranked per question: the best one and the rivals it must lead
 MAX_QUESTION = 2000  # characters read of a question (the chat's own limit on a message)
 
@@ -404,6 +405,9 @@ class KnowledgeBase:
             )
         if choices_from is not None:
             floor = choices_from
+        if candidates:  # near the best, not only above the floor: 0.18 beside 0.24 is a choice
+            floor = min(floor, max(self.thresholds.story_clarify,
+                                   NEAR_BEST * candidates[0].score))
         offered = [_suggestion(matcher, c, lang) for c in candidates[:top] if c.score >= floor]
         if decision == "clarify" and offered:
             choices = "\n".join(f"{i}. {s.question}" for i, s in enumerate(offered, start=1))
