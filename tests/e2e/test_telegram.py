@@ -119,6 +119,22 @@ async def test_a_question_is_answered_from_the_knowledge_base(
         assert texts(calls) == ["Thanks for the feedback!"]
 
 
+async def test_did_you_mean_shows_numbered_buttons_and_a_typed_number_picks_one(
+        fake: FakeTelegram, tmp_path: Path) -> None:
+    async with running_bot(fake, tmp_path) as tg:
+        calls = await tg.say("电子发票 查询 输入哪些")  # the download steps or the verification
+        [unsure] = [c for c in calls if c.method == "sendMessage"]
+        offered = [data for _, data in unsure.buttons if data.startswith("faq:")]
+        assert "1. " in unsure["text"] and len(offered) >= 2
+        assert ("提交工单（转人工）", "ticket:new") in unsure.buttons
+        calls = await tg.say("2")
+        [answer] = [c for c in calls if c.method == "sendMessage"]
+        assert ("👎 没帮助", f"faq_fb:down:{offered[1][4:]}") in answer.buttons
+        calls = await tg.press(f"faq_fb:down:{offered[1][4:]}")  # not helpful: what else, a person
+        [sorry] = [c for c in calls if c.method == "sendMessage"]
+        assert "抱歉没帮上忙" in sorry["text"] and sorry.buttons[-1][1] == "ticket:new"
+
+
 async def test_a_photo_and_a_document_are_fetched_through_getfile(
         fake: FakeTelegram, tmp_path: Path) -> None:
     photo, pdf = b"\xff\xd8\xff\xe0 a jpeg " * 50, b"%PDF-1.4 an old invoice"
