@@ -184,7 +184,23 @@ def _name_kind_warnings(name: str, buyer_kind: BuyerKind, field: str) -> list[Is
 def has_org_suffix(name: str) -> bool:
     """Whether the name ends like an organisation's, ignoring a last (有限合伙) or (筹)."""
     core_name = re.sub(r"[(（][^()（）]*[)）]$", "", name.strip()).strip().lower()
-    return core_name.endswith(ORG_SUFFIXES)
+    return core_name.endswith(ORG_SUFFIXES) and bool(_without_legal_form(core_name))
+
+
+_LEGAL_FORM = sorted({*ORG_SUFFIXES, "有限", "责任", "股份", "co"}, key=len, reverse=True)
+
+
+def _without_legal_form(name: str) -> str:
+    """The name with its legal-form words taken off the end ("有限公司", "Co., Ltd."): what is
+    left names the organisation, and a suffix alone ("公司", "company") names no one."""
+    rest, before = name, None
+    while rest != before:
+        before = rest
+        for suffix in _LEGAL_FORM:
+            if rest.endswith(suffix):
+                rest = rest[: -len(suffix)].strip(" ,.，、")
+                break
+    return rest
 
 
 def looks_like_person_name(name: str) -> bool:

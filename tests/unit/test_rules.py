@@ -66,6 +66,12 @@ def test_an_organisation_without_its_suffix_is_warned() -> None:
     assert codes(issues) == ["buyer_name_no_suffix"] and issues[0].severity == "warning"
 
 
+@pytest.mark.parametrize("name", ["公司", "有限公司", "company", "Co., Ltd.", "Limited"])
+def test_a_suffix_alone_names_no_organisation_and_is_warned(name: str) -> None:
+    _, issues = check_buyer_name(name, buyer_kind="organisation")
+    assert codes(issues) == ["buyer_name_no_suffix"], name
+
+
 def test_an_organisation_named_like_a_person_is_warned() -> None:
     _, issues = check_buyer_name("张伟", buyer_kind="organisation")
     assert codes(issues) == ["buyer_name_looks_like_person"]
