@@ -22,6 +22,26 @@ def looks_like_question(text: str) -> bool:
     return bool(QUESTION.search(text))
 
 
+# Where one message asks a second question: after a question mark, or at 另外/还有/顺便问 …
+# opening a clause ("电子发票怎么下载，另外抬头写错了怎么办"), or ". And …" in English.
+_NEXT_QUESTION = re.compile(
+    r"(?:(?<=[？?])|[，,。.])\s*(?:另外|还有就是|还有|还想问一下|还想问|顺便问一下|顺便问|此外|"
+    r"再问一下|再问个)[，,：:]?\s*|(?<=[？?])\s*|[；;]\s*|(?<=[.?])\s+(?:and|also|and also)[,:]?\s+",
+    re.IGNORECASE,
+)
+MAX_PARTS = 3  # more "questions" than this is a story told in several sentences
+MIN_PART_MASS = 1.0  # a part weighing less ("怎么办？") belongs to the part before it
+
+
+def question_parts(text: str) -> list[str]:
+    """The separate questions one message asks ("专票怎么开？红冲怎么弄？" -> two), or [text]."""
+    parts = [p.strip(" ，,。.；;") for p in _NEXT_QUESTION.split(text.strip())]
+    parts = [p for p in parts if len(p) >= 4]
+    if not 2 <= len(parts) <= MAX_PARTS or not all(looks_like_question(p) for p in parts):
+        return [text]
+    return parts
+
+
 FOLLOW_UP_WITHIN = timedelta(minutes=30)
 # Typed "that did not help" after an answer: the same as pressing 👎 under it.
 NOT_HELPFUL = re.compile(
@@ -59,6 +79,8 @@ class FaqResponder:
             return
         lang = _reply_lang(ctx, text)  # the reply, buttons included, is in the question's
         contacts = ctx.services.placeholders(lang)
+        if self._several(ctx, text, lang, contacts):
+            return
         context, answered_before = self._context(ctx), ctx.state.faq_context_entry
         ctx.state.faq_queries = [*ctx.state.faq_queries, text[:200]][-10:]
         ctx.state.faq_context, ctx.state.faq_context_entry = text[:200], ""
@@ -93,6 +115,37 @@ class FaqResponder:
         else:
             ctx.say(result.answer, [offer_choice(ctx, lang),
                                     Choice(id="start:invoice", label=t("faq.offer_invoice", lang))])
+
+    def _several(self, ctx: Ctx, text: str, lang: str, contacts: dict[str, str]) -> bool:
+        """Two or three questions in one message, each answered in turn (the ones the knowledge
+        base is unsure of are named, to be asked on their own). False when the message asks
+        one thing, or nothing of it is answered: then it is looked up whole."""
+        kb = ctx.services.kb
+        if kb is None:
+            return False
+        parts: list[str] = []
+        for part in question_parts(text):  # "…写错了？怎么办？": 怎么办 says nothing on its own
+            if parts and kb.matcher.question_mass(part) < MIN_PART_MASS:
+                parts[-1] = f"{parts[-1]} {part}"
+            else:
+                parts.append(part)
+        if len(parts) < 2 or kb.matcher.question_mass(parts[0]) < MIN_PART_MASS:
+            return False
+        results = [kb.ask(part, ctx.lang, placeholders=contacts, record=False) for part in parts]
+        if not any(r.decision == "answer" for r in results):
+            return False
+        ctx.state.faq_queries = [*ctx.state.faq_queries, text[:200]][-10:]
+        shown: set[str] = set()
+        for part, result in zip(parts, results, strict=True):
+            if result.decision != "answer" or not result.entry_id:
+                ctx.say(t("faq.part_unsure", lang, part=part[:60]))
+            elif result.entry_id not in shown:
+                shown.add(result.entry_id)
+                ctx.state.faq_context = part[:200]
+                self._say_answer(ctx, result.entry_id,
+                                 t("faq.part", lang, part=part[:60]) + "\n" + result.answer,
+                                 result.related, lang)
+        return True
 
     def _context(self, ctx: Ctx) -> str:
         """The question a follow-up leans on, or "": only for a message that reads as a

@@ -199,6 +199,8 @@ BOT_MESSAGES: dict[str, dict[str, str]] = {
         "en": "• Tickets: 'queue', 'claim/reply/escalate/solve ID …'",
     },
     "faq.follow_up": {"zh": "（接着您上一个问题，我理解为：“{question}”）", "en": "(Following on from your last question, I read this as: \"{question}\")"},
+    "faq.part": {"zh": "关于“{part}”：", "en": "On \"{part}\":"},
+    "faq.part_unsure": {"zh": "关于“{part}”，我不太确定，可以换个说法单独问我。", "en": "On \"{part}\", I'm not sure: please ask it on its own in other words."},
     "faq.helpful": {"zh": "👍 有帮助", "en": "👍 Helpful"},
     "faq.not_helpful": {"zh": "👎 没帮助", "en": "👎 Not helpful"},
     "faq.thanks_feedback": {"zh": "谢谢反馈！", "en": "Thanks for the feedback!"},

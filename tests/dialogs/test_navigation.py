@@ -209,6 +209,19 @@ def test_my_invoices_as_people_type_it(engine_chat: Callable[..., EngineChat]) -
         assert bot.say(typed).text == listed, typed
 
 
+def test_two_questions_in_one_message_are_answered_in_turn(
+        engine_chat: Callable[..., EngineChat]) -> None:
+    bot = engine_chat()
+    both = bot.say("电子发票怎么下载，另外抬头写错了怎么办")
+    assert [r["text"].split("\n")[0] for r in both.replies] == [
+        "关于“电子发票怎么下载”：", "关于“抬头写错了怎么办”："]
+    assert both.replies[1]["choices"][-1]["id"] == "faq_fb:down:fields-title-wrong"
+    one_unsure = bot.say("电子发票怎么下载？火星上能开发票吗？")
+    assert "火星上能开发票吗" in one_unsure.replies[-1]["text"] and "单独问" in one_unsure.text
+    whole = bot.say("发票抬头写错了？怎么办？")  # 怎么办 is no question of its own
+    assert len(whole.replies) == 1 and "关于" not in whole.text
+
+
 def test_a_number_mid_form_is_the_form_s_answer_not_a_pick(
         engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()
