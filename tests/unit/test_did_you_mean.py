@@ -6,14 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from knowledge.service import NEAR_BEST, KnowledgeBase, Thresholds
-from tests.unit.test_not_in_guide import KB_TEXT
+from tests.unit.test_not_in_guide import kb_folder
 
 
 def test_an_entry_near_the_best_is_offered_even_below_the_suggestion_floor(
         tmp_path: Path) -> None:
-    folder = tmp_path / "kb"
-    folder.mkdir()
-    (folder / "faq.yaml").write_text(KB_TEXT, encoding="utf-8")
+    folder = kb_folder(tmp_path)
     # Nothing answers; every offer is "did you mean"; the fixed floor is above every score.
     unsure = Thresholds(answer=2.0, sure=2.0, floor=2.0, clarify=0.05, suggest=1.5)
     kb = KnowledgeBase(folder, thresholds=unsure)

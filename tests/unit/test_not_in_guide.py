@@ -45,12 +45,17 @@ KB_TEXT = """\
 """
 
 
-@pytest.fixture
-def kb(tmp_path: Path) -> KnowledgeBase:
+def kb_folder(tmp_path: Path) -> Path:
+    """A knowledge-base folder holding KB_TEXT."""
     folder = tmp_path / "kb"
     folder.mkdir()
     (folder / "faq.yaml").write_text(KB_TEXT, encoding="utf-8")
-    return KnowledgeBase(folder, log=SqliteQuestionLog(tmp_path / "log.db"))
+    return folder
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> KnowledgeBase:
+    return KnowledgeBase(kb_folder(tmp_path), log=SqliteQuestionLog(tmp_path / "log.db"))
 
 
 def test_a_question_the_guide_leaves_open_is_not_answered_with_a_neighbour(
@@ -88,9 +93,7 @@ def test_the_neighbouring_entry_still_answers_its_own_question(kb: KnowledgeBase
 
 
 def test_did_you_mean_never_offers_an_entry_that_knows_nothing(tmp_path: Path) -> None:
-    folder = tmp_path / "kb"
-    folder.mkdir()
-    (folder / "faq.yaml").write_text(KB_TEXT, encoding="utf-8")
+    folder = kb_folder(tmp_path)
     # Thresholds that never answer: every lookup becomes "did you mean" or a decline.
     never = Thresholds(answer=2.0, sure=2.0, floor=2.0, clarify=0.01, suggest=0.01)
     result = KnowledgeBase(folder, thresholds=never).ask("纸质发票快递单号")
@@ -106,9 +109,7 @@ def test_an_unknown_kind_is_refused_by_the_schema() -> None:
 
 def test_sure_of_a_detail_the_guide_leaves_open_it_says_so_even_with_a_close_real_entry(
         tmp_path: Path) -> None:
-    folder = tmp_path / "kb"
-    folder.mkdir()
-    (folder / "faq.yaml").write_text(KB_TEXT, encoding="utf-8")
+    folder = kb_folder(tmp_path)
     # No margin is ever wide enough: a plain answer would become "did you mean".
     strict = Thresholds(margin=1.0, sure=2.0, floor=2.0, suggest=0.0)
     result = KnowledgeBase(folder, thresholds=strict).ask("纸质发票寄出后快递单号在哪查")
@@ -120,9 +121,7 @@ def test_sure_of_a_detail_the_guide_leaves_open_it_says_so_even_with_a_close_rea
 
 def test_a_low_score_far_ahead_on_a_detail_the_guide_leaves_open_is_still_not_answered(
         tmp_path: Path) -> None:
-    folder = tmp_path / "kb"
-    folder.mkdir()
-    (folder / "faq.yaml").write_text(KB_TEXT, encoding="utf-8")
+    folder = kb_folder(tmp_path)
     # Only the floor rule can answer here (the answer threshold is out of reach): the top entry
     # is the not-in-guide one, so the reply must say so, not answer with the next real entry.
     floor_only = Thresholds(answer=2.0, sure=2.0, floor=0.01, lead=1.01, suggest=0.0)
