@@ -151,6 +151,29 @@ _CHITCHAT = {
 _CHITCHAT_FILLER = ("好的", "好", "嗯", "哈", "啊", "呀", "了", "哈哈", "ok", "okay", "啦", "您", "你")
 
 
+# An errand for someone else's service ("帮我订个机票", "book me a hotel"): the words (机票,
+# hotel) are the travel-reimbursement entries' own, so it would be answered with those; unless
+# the question also speaks of invoices or claims, it is outside what the assistant does.
+_ERRAND = re.compile(
+    r"(?:帮我|给我|替我|帮忙|麻烦)\s*(?:订|预订|预定|买|购买|叫|约|预约|点)\s*(?:个|张|一张|一个|一下|两张|几张|份)?"
+    r".{0,6}?(?:机票|火车票|高铁票|车票|酒店|房间|外卖|车|出租车|会议室|餐厅|位子|门票|电影票|饭)"
+    r"|\b(?:book|reserve|order|get)\s+(?:me|us)\s+(?:a|an|the|some)?\s*(?:flight|hotel|room|table|"
+    r"taxi|cab|car|ticket|train|meal|lunch|dinner)"
+    r"|\bbook\s+(?:a|an)\s+(?:flight|hotel|room|table|taxi|cab|ticket)",
+    re.IGNORECASE,
+)
+_INVOICE_WORDS = re.compile(
+    r"发票|开票|票据|报销|报账|抬头|税|红冲|红字|凭证|行程单|invoice|fapiao|receipt|reimburs|expense|"
+    r"\bvat\b|\btax(?:es)?\b",
+    re.IGNORECASE,
+)
+
+
+def is_errand(question: str) -> bool:
+    """A request to book, buy or order something, with no invoice in it."""
+    return bool(_ERRAND.search(question)) and not _INVOICE_WORDS.search(question)
+
+
 def default_placeholders(lang: str) -> dict[str, str]:
     """Contact details before the operator sets them: plainly "not configured yet"."""
     if lang == "en":
@@ -342,7 +365,7 @@ class KnowledgeBase:
         candidates = matcher.rank(question, limit=max(top + 1, RIVALS))
         terms = len(set(matcher.analyze_question(question)[1]))
         decision = decide(candidates, self.thresholds, self._family(matcher), terms)
-        if matcher.question_mass(question) < self.thresholds.min_mass:
+        if matcher.question_mass(question) < self.thresholds.min_mass or is_errand(question):
             decision = "decline"
         if matcher.entries[candidates[0].index].kind == "not-in-guide" and (
                 decision == "answer"
@@ -351,7 +374,8 @@ class KnowledgeBase:
             # comes close (that one is offered with the reply, not instead of it). An answer
             # by the floor rule (low, far ahead) is this too: never the next real entry's.
             decision = "not_in_guide"
-        off_topic = decision in ("clarify", "decline") and matcher.is_off_topic(question)
+        off_topic = decision in ("clarify", "decline") and (
+            matcher.is_off_topic(question) or is_errand(question))
         result = self._result(matcher, candidates, decision, answer_lang, values, top, off_topic,
                               min(self.thresholds.suggest, clarify_floor(self.thresholds, terms)))
         if record and decision != "answer":  # a gap; not-in-guide: name its detail for kb gaps

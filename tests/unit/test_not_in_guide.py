@@ -146,3 +146,31 @@ def test_a_question_of_another_domain_is_told_it_is_outside_not_that_the_bot_is_
         assert expected in result.answer, (question, result.answer)
     unsure = kb.ask("啊啊这个嗯嗯呃")
     assert unsure.decision == "decline" and "不太确定" in unsure.answer
+
+
+@pytest.mark.parametrize(("question", "errand"), [
+    ("帮我订个机票", True), ("帮我买张火车票", True), ("麻烦帮我叫个车", True),
+    ("book me a flight", True), ("Can you book me a taxi?", True), ("book a hotel for me", True),
+    ("机票怎么报销", False), ("帮我订的机票怎么开发票", False), ("帮我开张发票", False),
+    ("tax on a taxi receipt", False), ("How do I book the expense?", False),
+])
+def test_an_errand_for_another_service_is_told_so_unless_it_speaks_of_invoices(
+        question: str, errand: bool) -> None:
+    """"帮我订个机票" holds the travel-reimbursement entry's own word (机票) and was answered
+    with its document list."""
+    from knowledge.service import is_errand
+
+    assert is_errand(question) is errand
+    if errand:
+        kb = KnowledgeBase(Path(__file__).parents[2] / "knowledge" / "faq")
+        result = kb.ask(question)
+        assert result.decision == "decline" and not result.answered
+        assert "Sif" in result.answer and ("范围" in result.answer or "outside" in result.answer)
+
+
+def test_no_phrasing_of_the_knowledge_base_reads_as_an_errand() -> None:
+    from knowledge.kb import load_folder
+    from knowledge.service import is_errand
+
+    entries = load_folder(Path(__file__).parents[2] / "knowledge" / "faq")
+    assert [q for e in entries for q in e.questions if is_errand(q)] == []
