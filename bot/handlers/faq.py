@@ -138,6 +138,7 @@ class FaqResponder:
         shown: set[str] = set()
         for part, result in zip(parts, results, strict=True):
             if result.decision != "answer" or not result.entry_id:
+                kb.ask(part, ctx.lang, placeholders=contacts)  # logged as a gap, on its own
                 ctx.say(t("faq.part_unsure", lang, part=part[:60]))
             elif result.entry_id not in shown:
                 shown.add(result.entry_id)

@@ -3,6 +3,7 @@ and a question asked in the middle of the form."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from tests.dialogs.conftest import (
     EngineChat,
     fill_special_buyer,
     one_line_to_delivery,
+    run_sifbot,
     special_to_preview,
     start_special,
 )
@@ -209,15 +211,17 @@ def test_my_invoices_as_people_type_it(engine_chat: Callable[..., EngineChat]) -
         assert bot.say(typed).text == listed, typed
 
 
-def test_two_questions_in_one_message_are_answered_in_turn(
-        engine_chat: Callable[..., EngineChat]) -> None:
-    bot = engine_chat()
+def test_two_questions_in_one_message_are_answered_in_turn(chat: Callable[..., Chat]) -> None:
+    bot = chat()
     both = bot.say("电子发票怎么下载，另外抬头写错了怎么办")
     assert [r["text"].split("\n")[0] for r in both.replies] == [
         "关于“电子发票怎么下载”：", "关于“抬头写错了怎么办”："]
     assert both.replies[1]["choices"][-1]["id"] == "faq_fb:down:fields-title-wrong"
     one_unsure = bot.say("电子发票怎么下载？火星上能开发票吗？")
     assert "火星上能开发票吗" in one_unsure.replies[-1]["text"] and "单独问" in one_unsure.text
+    code, out, err = run_sifbot(bot.folder, "kb", "gaps", "--json")
+    assert code == 0, err
+    assert [g["example"] for g in json.loads(out)] == ["火星上能开发票吗？"]  # the part, alone
     whole = bot.say("发票抬头写错了？怎么办？")  # 怎么办 is no question of its own
     assert len(whole.replies) == 1 and "关于" not in whole.text
 
