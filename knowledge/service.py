@@ -14,9 +14,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Literal
 
+import zhconv
 from pydantic import BaseModel, Field
 
 from knowledge.kb import Entry, KBLoadError, load_folder, yaml_files
@@ -209,14 +211,28 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 _CHITCHAT_PATTERNS = {kind: _words_pattern(words) for kind, words in _CHITCHAT.items()}
 _FILLER_PATTERN = _words_pattern(_CHITCHAT_FILLER)
+# Nothing but small-talk words, filler and spaces: the quick test every question goes through
+# (one match that fails at the first real word, instead of a pass per kind).
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CHITCHAT_CHARS = frozenset(  # in simplified and traditional script (clean() folds the latter)
+    char for word in chain(*_CHITCHAT.values(), _CHITCHAT_FILLER)
+    for form in (word, zhconv.convert(word, "zh-hant"), zhconv.convert(word, "zh-tw"))
+    for char in _CJK_CHAR.findall(form)
+)
+_ONLY_CHITCHAT = re.compile(
+    "(?:" + _words_pattern(tuple(chain(*_CHITCHAT.values(), _CHITCHAT_FILLER))).pattern
+    + r"|\s)+"
+)
 
 
 def chitchat_kind(question: str) -> str | None:
     """The kind of small talk (a key of MESSAGES: greeting, thanks, bye, identity,
     abilities, ack) when the message is only that, else None."""
-    if len(question) > 40:
-        return None
+    if len(question) > 40 or not _CHITCHAT_CHARS.issuperset(_CJK_CHAR.findall(question)):
+        return None  # a Chinese character no small talk uses: no need to fold the text
     rest = clean(question)
+    if not _ONLY_CHITCHAT.fullmatch(rest):
+        return None
     found = None
     for kind, pattern in _CHITCHAT_PATTERNS.items():
         rest, count = pattern.subn(" ", rest)
