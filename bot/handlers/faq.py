@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from bot.handlers.context import Ctx
 from bot.handlers.events import Choice
 from bot.handlers.flows.ticket import offer_choice
 from bot.handlers.messages import t
+
+if TYPE_CHECKING:
+    from knowledge.service import Suggestion
 
 QUESTION = re.compile(
     r"[?？]|怎么|怎样|如何|什么|啥|为什么|为何|吗|嘛|么$|能不能|可不可以|可以.*[吗么]|多久|多少|哪|是否|"
@@ -104,8 +109,7 @@ class FaqResponder:
         if result.decision == "answer":
             self._say_answer(ctx, result.entry_id, result.answer, result.related, lang)
         elif result.decision in ("clarify", "not_in_guide"):  # what is near, and a person
-            near = [Choice(id=_entry_choice(ctx, s.entry_id, lang), label=s.question[:60])
-                    for s in result.suggestions]
+            near = _suggestion_choices(ctx, result.suggestions, lang)
             if result.decision == "clarify":  # its text lists them as 1, 2, 3: "2" picks one
                 ctx.say_numbered(result.answer, near, [offer_choice(ctx, lang)])
             else:
@@ -211,6 +215,12 @@ def _question(entry: object, lang: str) -> str:
     return str(question_in(entry, lang))  # type: ignore[arg-type]
 
 
+def _suggestion_choices(ctx: Ctx, suggestions: Sequence[Suggestion], lang: str) -> list[Choice]:
+    """A button per "did you mean" suggestion, labelled with its question."""
+    return [Choice(id=_entry_choice(ctx, s.entry_id, lang), label=s.question[:60])
+            for s in suggestions]
+
+
 def _entry_choice(ctx: Ctx, entry_id: str, lang: str) -> str:
     """The id of a button that shows an entry; "@en" when the reply it sits under is not in
     the person's own language, so pressing it answers in the language the question was in."""
@@ -255,5 +265,4 @@ def feedback(ctx: Ctx, rest: str) -> None:
         return
     listed = "\n".join(f"{i}. {s.question}" for i, s in enumerate(near, start=1))
     ctx.say_numbered(t("faq.not_helpful_near", lang, choices=listed),
-                     [Choice(id=_entry_choice(ctx, s.entry_id, lang), label=s.question[:60])
-                      for s in near], [offer_choice(ctx, lang)])
+                     _suggestion_choices(ctx, near, lang), [offer_choice(ctx, lang)])
