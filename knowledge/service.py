@@ -381,8 +381,9 @@ class KnowledgeBase:
         candidates = matcher.rank(question, limit=max(top + 1, RIVALS))
         terms = len(set(matcher.analyze_question(question)[1]))
         decision = decide(candidates, self.thresholds, self._family(matcher), terms)
-        if matcher.question_mass(question) < self.thresholds.min_mass or is_errand(question):
-            decision = "decline"
+        errand = is_errand(question)
+        if errand or matcher.question_mass(question) < self.thresholds.min_mass:
+            decision = "decline"  # another service's errand, or too little said to go on
         if matcher.entries[candidates[0].index].kind == "not-in-guide" and (
                 decision == "answer"
                 or (decision == "clarify" and candidates[0].score >= self.thresholds.answer)):
@@ -391,7 +392,7 @@ class KnowledgeBase:
             # by the floor rule (low, far ahead) is this too: never the next real entry's.
             decision = "not_in_guide"
         off_topic = decision in ("clarify", "decline") and (
-            matcher.is_off_topic(question) or is_errand(question))
+            errand or matcher.is_off_topic(question))
         result = self._result(matcher, candidates, decision, answer_lang, values, top, off_topic,
                               min(self.thresholds.suggest, clarify_floor(self.thresholds, terms)))
         if record and decision != "answer":  # a gap; not-in-guide: name its detail for kb gaps
