@@ -11,6 +11,7 @@ from bot.handlers.context import Ctx
 from bot.handlers.events import Choice
 from bot.handlers.flows.ticket import offer_choice
 from bot.handlers.messages import t
+from core.i18n import Lang
 
 if TYPE_CHECKING:
     from knowledge.service import Suggestion
@@ -202,11 +203,11 @@ class FaqResponder:
         return result.decision in ("answer", "not_in_guide")
 
 
-def _reply_lang(ctx: Ctx, question: str) -> str:
+def _reply_lang(ctx: Ctx, question: str) -> Lang:
     """The knowledge base replies in the language the question is written in."""
     from knowledge.normalize import detect_lang
 
-    return detect_lang(question, default=ctx.lang)
+    return "en" if detect_lang(question, default=ctx.lang) == "en" else "zh"
 
 
 def _question(entry: object, lang: str) -> str:
@@ -230,7 +231,7 @@ def _entry_choice(ctx: Ctx, entry_id: str, lang: str) -> str:
 def show_entry(ctx: Ctx, rest: str) -> None:
     """A "see also" or "did you mean" button: that entry's answer."""
     entry_id, _, asked_in = rest.partition("@")
-    lang = asked_in if asked_in in ("zh", "en") else ctx.lang
+    lang: Lang = "en" if asked_in == "en" else "zh" if asked_in == "zh" else ctx.lang
     kb = ctx.services.kb
     entry = kb.entry(entry_id) if kb is not None else None
     if entry is None:
@@ -247,7 +248,7 @@ def feedback(ctx: Ctx, rest: str) -> None:
     kb = ctx.services.kb
     if kb is None:
         return
-    question = (ctx.state.faq_queries or [None])[-1]
+    question = ctx.state.faq_queries[-1] if ctx.state.faq_queries else None
     try:
         kb.feedback(entry_id, verdict == "up", question=question)
     except KeyError:
