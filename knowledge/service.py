@@ -451,7 +451,7 @@ class KnowledgeBase:
                                    NEAR_BEST * candidates[0].score))
         offered = [_suggestion(matcher, c, lang) for c in candidates[:top] if c.score >= floor]
         if decision == "clarify" and offered:
-            choices = "\n".join(f"{i}. {s.question}" for i, s in enumerate(offered, start=1))
+            choices = numbered_list(offered)
             text = MESSAGES["clarify"][lang].replace("{choices}", choices)
         else:  # a question about loans or films is not "unsure": it is not ours to answer
             decision = "decline"
@@ -489,6 +489,11 @@ def _suggestion(matcher: Matcher, candidate: Candidate, lang: str) -> Suggestion
     entry = matcher.entries[candidate.index]
     return Suggestion(entry_id=entry.id, question=question_in(entry, lang),
                       score=round(candidate.score, 3))
+
+
+def numbered_list(suggestions: list[Suggestion]) -> str:
+    """Suggestions as "1. …" lines: the list a person answers with a number."""
+    return "\n".join(f"{i}. {s.question}" for i, s in enumerate(suggestions, start=1))
 
 
 def question_in(entry: Entry, lang: str) -> str:

@@ -264,6 +264,7 @@ def feedback(ctx: Ctx, rest: str) -> None:
     if not near:
         ctx.say(t("faq.not_helpful_reply", lang), [offer_choice(ctx, lang)])
         return
-    listed = "\n".join(f"{i}. {s.question}" for i, s in enumerate(near, start=1))
-    ctx.say_numbered(t("faq.not_helpful_near", lang, choices=listed),
+    from knowledge.service import numbered_list
+
+    ctx.say_numbered(t("faq.not_helpful_near", lang, choices=numbered_list(near)),
                      _suggestion_choices(ctx, near, lang), [offer_choice(ctx, lang)])
