@@ -199,12 +199,12 @@ class Engine:
         ctx.say(ctx.t("input.files_ignored"))
 
     def _interrupting(self, current: Flow | None, value: str) -> Flow | None:
-        """A flow whose `interrupt_words` may take over while another flow is active."""
+        """A flow that takes over while another one is active (its `interrupts(text)` says so)."""
         if current is None:
             return None
-        lowered = value.strip().lower()
         for flow in self.flows.values():
-            if flow is not current and lowered in getattr(flow, "interrupt_words", ()):
+            interrupts = getattr(flow, "interrupts", None)
+            if flow is not current and interrupts is not None and interrupts(value):
                 return flow
         return None
 
@@ -228,7 +228,7 @@ class Engine:
     def _free_text(self, ctx: Ctx, value: str) -> None:
         lowered = value.lower()
         for flow in self.flows.values():
-            if lowered in flow.start_words:
+            if lowered in flow.start_words or _wants(flow, value):
                 flow.start(ctx)
                 return
         for command in self.commands:
@@ -242,6 +242,12 @@ class Engine:
         flow = self.flows.get(ctx.state.flow or "")
         if flow is not None and ctx.state.step is not None:
             flow.reprompt(ctx)
+
+
+def _wants(flow: Flow, text: str) -> bool:
+    """A flow's own test for free text that starts it (beyond its exact `start_words`)."""
+    wants = getattr(flow, "wants", None)
+    return wants is not None and bool(wants(text))
 
 
 def _still_valid(choice: str, offered: list[str]) -> bool:

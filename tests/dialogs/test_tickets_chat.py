@@ -19,6 +19,7 @@ from tests.dialogs.conftest import (
     EngineChat,
     Talk,
     Turn,
+    fill_special_buyer,
     run_sifbot,
     start_special,
     write_config,
@@ -149,6 +150,38 @@ def test_filing_in_english(bot: EngineChat) -> None:
     bot.press("ticket_files:done")
     done = bot.press("ticket_confirm:submit")
     assert "is filed" in done.text and done.refs["ticket_id"] in done.text
+
+
+def test_a_person_asked_for_in_own_words_opens_a_ticket(bot: EngineChat) -> None:
+    zh = bot.say("能不能转人工？", **ALICE)
+    assert (zh.flow, zh.step) == ("ticket", "category"), zh
+    bot.say("取消", **ALICE)
+    en = bot.exchange({"text": "How can I talk to a real person?", "lang": "en", **BOB})
+    assert (en.flow, en.step) == ("ticket", "category") and "Which kind of problem" in en.text
+
+
+def test_asking_for_a_person_mid_form_keeps_the_draft(bot: EngineChat, workdir: Path) -> None:
+    start_special(bot, **ALICE)
+    draft_id = bot.say("华为技术有限公司", **ALICE).refs["draft_id"]
+    assert draft_id
+    taken = bot.say("我要找真人客服", **ALICE)
+    assert (taken.flow, taken.step) == ("ticket", "category"), taken
+    assert bot.press("ticket_cat:invoice").step == "description"
+    bot.say("专票的开户行不知道怎么填", **ALICE)
+    bot.press("ticket_files:done")
+    ticket_id = bot.press("ticket_confirm:submit").refs["ticket_id"]
+    assert show_json(workdir, ticket_id)["draft_id"] == draft_id
+
+
+def test_a_bare_noun_at_a_form_step_is_the_answer(bot: EngineChat) -> None:
+    start_special(bot, **ALICE)
+    fill_special_buyer(bot)
+    bot.press("items:gross")
+    bot.say("软件开发服务，1，10600，6%")
+    at_remark = bot.press("items:done")
+    assert at_remark.step == "remark", at_remark
+    remark = bot.say("人工服务")
+    assert (remark.flow, remark.step) == ("invoice", "delivery"), remark
 
 
 # -- agents and the requester -------------------------------------------------------------------

@@ -9,6 +9,7 @@ of ticket_desk (add information, an agent's reply, note or escalation reason).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -33,6 +34,49 @@ DONE_WORDS = ("完成", "好了", "没有", "无", "done", "finished", "no", "no
 SUBMIT_WORDS = ("确认", "提交", "确认提交", "是", "submit", "confirm", "yes", "ok")
 RECENT_DRAFT = timedelta(days=1)
 
+# A message whose whole point is "let me talk to a person", as people type it: "能不能转人工",
+# "我要找真人客服", "联系客服", "talk to a human please", "how do I reach a real person?". A
+# question *about* support ("人工客服几点上班", "客服电话多少", "how do I contact support by
+# e-mail") says more than that and stays with the knowledge base.
+_PERSON_ZH = r"(?:真人|人工|活人|工作人员|客服人员|客服)(?:客服|服务|坐席)?"
+_ASK_ZH = (r"(?:请|麻烦|帮我|我要|我想|我需要|想|要|能不能|能否|可不可以|可以|有没有|能)?"
+           r"(?:帮我|给我)?(?:找|转|转接|接|联系|呼叫|叫|换|要|切换到?)?(?:一?个|一下|下)?")
+_TAIL_ZH = r"(?:聊聊?|沟通|处理|服务)?(?:一下)?(?:吧|呢|啊|呀|吗|好吗|可以吗|行吗|谢谢)?"
+_PERSON_EN = (r"(?:a |an |some |the |your )?(?:real |live |actual )?"
+              r"(?:human(?: being)?|person|agent|someone|somebody|representative|operator)")
+_SUPPORT_EN = r"(?:(?:the |your )?(?:support|customer service)(?: team| staff| agent)?)"
+_ASKS_FOR_PERSON = re.compile("^(?:" + "|".join((
+    _ASK_ZH + _PERSON_ZH + _TAIL_ZH,
+    r"(?:(?:hi|hello|hey),? )?(?:please )?(?:(?:can|could|may) i (?:please )?"
+    r"|i(?: want| need| would like|'d like) to |let me )?(?:talk|speak|chat) (?:to|with) "
+    rf"(?:{_PERSON_EN}|{_SUPPORT_EN})(?: please| now)?",
+    rf"(?:please )?(?:get|connect|transfer|put) me (?:to |with |through to )?"
+    rf"(?:{_PERSON_EN}|{_SUPPORT_EN})(?: please| now)?",
+    rf"how (?:do|can|could) i (?:contact|reach|get|talk to|speak to|speak with|talk with) "
+    rf"{_PERSON_EN}",
+    rf"(?:{_PERSON_EN}|live chat)(?: please| pls| now)?",
+)) + ")$")
+_TRAILING = re.compile(r"[\s?？!！。.,，~～]+$")
+
+
+# A bare noun ("客服", "人工服务", "agent") asks for a person only outside a form: at a form
+# step it may be the answer ("人工服务" is a fine line item). These few always interrupt.
+_BARE = re.compile(rf"^(?:{_PERSON_ZH}|{_PERSON_EN}|live chat)(?: please| pls| now)?$")
+_ALWAYS = ("人工", "转人工", "人工客服", "找人工", "human", "/ticket")
+
+
+def _folded(text: str) -> str:
+    return _TRAILING.sub("", " ".join(text.casefold().replace("’", "'").split()))
+
+
+def asks_for_person(text: str, *, mid_form: bool = False) -> bool:
+    """Whether a message only asks to be put through to a person (see `_ASKS_FOR_PERSON`);
+    `mid_form`: while a form waits for an answer, where a bare noun does not count."""
+    folded = _folded(text)
+    if len(folded) > 60 or _ASKS_FOR_PERSON.match(folded) is None:
+        return folded in _ALWAYS
+    return not mid_form or folded in _ALWAYS or _BARE.match(folded) is None
+
 
 def offer_choice(ctx: Ctx, lang: str | None = None) -> Choice:
     """The button that opens a ticket (for the knowledge base's "I don't know"), labelled in
@@ -45,13 +89,18 @@ class TicketFlow:
     steps: Sequence[str] = (*FILING, *desk.FOLLOW_UPS)
     start_words: Sequence[str] = (*START_WORDS, *MINE_WORDS, *QUEUE_WORDS)
     choice_prefixes = ("ticket_cat", "ticket_confirm", "ticket_edit", "ticket_files")
-    # Asking for a person works even in the middle of another flow (its draft is kept).
-    interrupt_words: Sequence[str] = ("人工", "转人工", "人工客服", "找人工", "human",
-                                      "talk to a human", "/ticket")
     # Where free text is the answer itself, never a question for the knowledge base.
     free_text_steps: Sequence[str] = ("description", *desk.FOLLOW_UPS)
 
     # -- entry ------------------------------------------------------------------------------
+    def wants(self, text: str) -> bool:
+        """Free text that starts this flow: a person asked for."""
+        return asks_for_person(text)
+
+    def interrupts(self, text: str) -> bool:
+        """Asking for a person works in the middle of another flow too (its draft is kept)."""
+        return asks_for_person(text, mid_form=True)
+
     def start(self, ctx: Ctx) -> None:
         word = ctx.text.strip().lower()
         if word in MINE_WORDS:
