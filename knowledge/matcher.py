@@ -433,7 +433,7 @@ class Matcher:
         if not has_cjk(question):
             words_in = latin_words(question)
             if words_in and looks_like_pinyin(words_in):
-                question = "".join(self._from_pinyin(word) for word in words_in)
+                question = self._from_pinyin(words_in)
         normalized = normalize(question)
         words = self._fix_typos(self.analyzer.words(normalized))
         return self._fuzzy_text(words), self.analyzer.terms(words)
@@ -450,8 +450,10 @@ class Matcher:
         QuickBooks ...): declined, it is told so rather than "I'm not sure"."""
         return any(self.analyzer.is_offtopic(term) for term in self.analyze_question(question)[1])
 
-    def _from_pinyin(self, word: str) -> str:
-        syllables = split_pinyin(word) or [word]
+    def _from_pinyin(self, words: list[str]) -> str:
+        """Pinyin words as the knowledge base's own words, longest first; a word may span what
+        was typed apart ("cao zuo" is 操作, as "caozuo" is)."""
+        syllables = [s for word in words for s in (split_pinyin(word) or [word])]
         out: list[str] = []
         start = 0
         while start < len(syllables):

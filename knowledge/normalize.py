@@ -275,8 +275,9 @@ def _split_pinyin(word: str) -> tuple[str, ...] | None:
 
 
 def looks_like_pinyin(words: list[str]) -> bool:
-    """All words split into pinyin syllables, and at least one has two or more of them."""
-    several = False
+    """All words split into pinyin syllables, and at least one has two or more of them (or
+    there are four or more words: "hong chong zen me cao zuo" is typed a syllable at a time)."""
+    several = len(words) >= 4
     for word in words:  # an English sentence fails on its first word or two
         found = split_pinyin(word)
         if found is None:

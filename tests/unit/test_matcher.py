@@ -74,6 +74,12 @@ def test_a_pinyin_question_finds_the_entry(matcher: Matcher) -> None:
     assert best(matcher, "mima wangle") == "password-reset"
 
 
+@pytest.mark.parametrize("typed", ["wang ji mi ma le", "wangji mi ma", "wang ji mima"])
+def test_pinyin_typed_a_syllable_at_a_time_finds_the_entry(matcher: Matcher, typed: str) -> None:
+    assert "忘记密码" in matcher.analyze_question(typed)[0].replace(" ", "")  # words span spaces
+    assert best(matcher, typed) == "password-reset"
+
+
 def test_an_english_question_finds_the_entry(matcher: Matcher) -> None:
     assert best(matcher, "What are the opening hours of support?") == "support-hours"
 

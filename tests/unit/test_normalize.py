@@ -94,6 +94,11 @@ def test_pinyin_words_split_into_syllables() -> None:
 def test_english_words_are_not_taken_for_pinyin() -> None:
     assert not looks_like_pinyin(["hello", "invoice"])
     assert looks_like_pinyin(["fapiao", "zenme", "kai"])
+    assert not looks_like_pinyin(["he", "can"])  # two one-syllable words: too little to tell
+
+
+def test_pinyin_typed_a_syllable_at_a_time_is_pinyin() -> None:
+    assert looks_like_pinyin(["hong", "chong", "zen", "me", "cao", "zuo"])
 
 
 def test_pinyin_key_is_toneless() -> None:
