@@ -22,7 +22,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check core bot knowledge tests benchmarks
-	$(BIN)/mypy core knowledge
+	$(BIN)/mypy core knowledge bot
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do $(BIN)/python $$script; done

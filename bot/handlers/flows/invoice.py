@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.handlers.context import Ctx
@@ -21,9 +22,10 @@ IDLE_AFTER = timedelta(minutes=30)
 class InvoiceFlow:
     name = "invoice"
     form: Form = INVOICE_FORM
-    steps = (*INVOICE_FORM.names(), CONFIRM)
-    start_words = ("开发票", "开票", "申请发票", "我要开发票", "开张发票", "invoice", "/invoice",
-                   "new invoice", "request an invoice", "i need an invoice")
+    steps: Sequence[str] = (*INVOICE_FORM.names(), CONFIRM)
+    start_words: Sequence[str] = ("开发票", "开票", "申请发票", "我要开发票", "开张发票", "invoice",
+                                  "/invoice", "new invoice", "request an invoice",
+                                  "i need an invoice")
     choice_prefixes = ("invoice_type", "buyer_kind", "items", "delivery", "fix", "confirm",
                        "resume", "edit")
 

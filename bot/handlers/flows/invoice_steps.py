@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from bot.handlers.context import Ctx
 from bot.handlers.flows.items import accept_items, ask_items
@@ -31,7 +32,7 @@ DELIVERY_WORDS = {
 }
 
 
-def pick(words: dict[str, tuple[str, ...]], raw: str) -> str | None:
+def pick(words: Mapping[str, tuple[str, ...]], raw: str) -> str | None:
     """The key whose word the person typed (a button id's value, or a word for it)."""
     value = raw.strip().lower()
     for key, options in words.items():
@@ -100,17 +101,20 @@ def _ask_text(step: str) -> object:
     return ask
 
 
+def _rules_kind(draft: Draft) -> rules.BuyerKind:
+    """The buyer kind as the rules name it (an organisation until the person says otherwise)."""
+    return "person" if draft.buyer_kind == BuyerKind.PERSON else "organisation"
+
+
 def accept_name(ctx: Ctx, draft: Draft, raw: str) -> Accepted | None:
-    kind = (draft.buyer_kind or BuyerKind.ORGANISATION).value
-    value, issues = rules.check_buyer_name(raw, buyer_kind=kind)
+    value, issues = rules.check_buyer_name(raw, buyer_kind=_rules_kind(draft))
     return _accept_value(ctx, draft, "buyer_name", value, issues)
 
 
 def accept_tax_id(ctx: Ctx, draft: Draft, raw: str) -> Accepted | None:
     confirmed = raw.startswith("!confirm:")
     raw = raw.removeprefix("!confirm:")
-    kind = (draft.buyer_kind or BuyerKind.ORGANISATION).value
-    result = check_buyer_tax_id(raw, buyer_kind=kind, today=ctx.services.clock().date(),
+    result = check_buyer_tax_id(raw, buyer_kind=_rules_kind(draft), today=ctx.services.clock().date(),
                                 accept_unverified_checksum=confirmed)
     accepted = _accept_value(ctx, draft, "buyer_tax_id", result.value or None, result.issues)
     if accepted is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from bot.handlers.context import Ctx
@@ -62,7 +63,10 @@ def accept_items(ctx: Ctx, draft: Draft, raw: str) -> Accepted | None:
     return _accept_line_text(ctx, draft, value)
 
 
-def _command(lowered: str) -> object:
+LineCommand = Callable[[Ctx, Draft, str], "Accepted | None"]
+
+
+def _command(lowered: str) -> LineCommand | None:
     if lowered in DONE_WORDS:
         return _finish
     if lowered in ("discount", "折扣", "加折扣", "add discount"):
@@ -175,6 +179,8 @@ def _accept_line_text(ctx: Ctx, draft: Draft, value: str) -> Accepted | None:
 def _accept_part(ctx: Ctx, draft: Draft, value: str) -> Accepted | None:
     partial = dict(ctx.state.sub["items"]["partial"])
     part = _next_part(partial)
+    if part is None:  # every part is in (a line interrupted just before it was completed)
+        return _complete_line(ctx, draft, partial)
     if part == "tax_rate" and value.lower() in ("default", "默认") :
         value = _default_rate(partial["name"]) or value
     problems = _part_issues(part, value)
