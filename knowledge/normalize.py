@@ -205,15 +205,26 @@ def latin_words(text: str) -> list[str]:
     return _LATIN_WORD.findall(clean(text))
 
 
+# Latin text that is no language: web and mail addresses, and codes with digits in them (a tax
+# ID ending in X, "SO-1001", "INV-2026-0042").
+_NO_LANGUAGE = re.compile(r"(?:https?://|www\.)\S*|\S+@\S+|[a-z0-9-]*\d[a-z0-9-]*")
+# Words a Chinese speaker types as often as an English one: alone they say nothing of the
+# language to answer in.
+_EITHER_LANGUAGE = frozenset({"ok", "okay", "sif", "pdf", "ofd", "excel", "xlsx", "app", "id",
+                              "vat", "erp", "sso", "ems", "sms", "wifi", "email", "e", "mail"})
+
+
 def detect_lang(text: str, default: str = "zh") -> str:
     """The language the person wrote in: Chinese characters -> zh, English words -> en.
 
-    Pinyin ("fapiao zenme kai") and text without letters keep `default`.
+    Pinyin ("fapiao zenme kai") and text without English words keep `default`: digits, codes
+    and addresses ("91440300192203821X", "https://…"), or words either language uses ("ok",
+    "pdf").
     """
     if has_cjk(text):
         return "zh"
-    words = latin_words(text)
-    if not words or looks_like_pinyin(words):
+    words = latin_words(_NO_LANGUAGE.sub(" ", unicodedata.normalize("NFKC", text).lower()))
+    if not words or looks_like_pinyin(words) or _EITHER_LANGUAGE.issuperset(words):
         return default
     return "en"
 

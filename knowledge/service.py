@@ -225,12 +225,23 @@ _ONLY_CHITCHAT = re.compile(
 )
 
 
+_WORD_CHAR = re.compile(r"\w")
+_SYMBOLS = re.compile(r"[^\w\s]+")
+
+
 def chitchat_kind(question: str) -> str | None:
     """The kind of small talk (a key of MESSAGES: greeting, thanks, bye, identity,
-    abilities, ack) when the message is only that, else None."""
+    abilities, ack) when the message is only that, else None. A message of emoji or
+    punctuation only ("👍", "🙏", "...") is an acknowledgement; of question marks ("？？"), a
+    question what the assistant can do."""
+    if not _WORD_CHAR.search(question):
+        stripped = question.strip()
+        if not stripped:
+            return None
+        return "abilities" if set(stripped) <= set("?？¿ ") else "ack"
     if len(question) > 40 or not _CHITCHAT_CHARS.issuperset(_CJK_CHAR.findall(question)):
         return None  # a Chinese character no small talk uses: no need to fold the text
-    rest = clean(question)
+    rest = _SYMBOLS.sub(" ", clean(question))  # "谢谢🙏", "👍 thanks"
     if not _ONLY_CHITCHAT.fullmatch(rest):
         return None
     found = None

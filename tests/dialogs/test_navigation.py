@@ -4,6 +4,7 @@ and a question asked in the middle of the form."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,8 @@ from tests.dialogs.conftest import (
 )
 
 OTHER_TAX_ID = "9144030071526726XG"  # a second checksum-valid code
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def drafts_in(records: Callable[..., list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -120,6 +123,20 @@ def test_form_words_with_no_form_open_say_so_and_show_what_the_bot_can_do(
     assert bot.press("start:invoice").step == "invoice_type"
     inside = bot.say("帮助")  # inside the form, help is the form's own
     assert inside.step == "invoice_type" and "正在填写" in inside.text
+
+
+def test_emoji_codes_and_addresses_get_a_reply_in_the_persons_language(
+        engine_chat: Callable[..., EngineChat]) -> None:
+    bot = engine_chat()
+    assert "发票助手" in bot.say("你好").text
+    thumbs = bot.say("👍")
+    assert thumbs.text.startswith("好的") and not thumbs.choices  # no "I'm not sure" + ticket
+    assert "我可以帮您" in bot.say("？？").text  # the help list, as for "你能做什么"
+    for text in ("91440300192203821X", "https://www.sif.com/invoice/123", "ok"):
+        reply = bot.say(text)
+        assert CHINESE.search(reply.text) and "Sorry" not in reply.text, (text, reply)
+    english = bot.exchange({"text": "thanks 👍", "lang": "en"})
+    assert "welcome" in english.text
 
 
 def test_asking_how_to_issue_an_invoice_offers_to_do_it_here(chat: Callable[..., Chat]) -> None:

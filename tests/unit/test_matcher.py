@@ -215,7 +215,9 @@ def test_nothing_good_is_declined() -> None:
      ("你好，专票怎么开", None), ("this invoice", None), ("你是谁", "identity"),
      ("你是机器人吗？", "identity"), ("who are you?", "identity"), ("你能做什么", "abilities"),
      ("what can you do?", "abilities"), ("好的", "ack"), ("嗯嗯", "ack"), ("ok", "ack"),
-     ("好的，谢谢", "thanks"), ("我不明白", None), ("你能做什么发票", None)],
+     ("好的，谢谢", "thanks"), ("我不明白", None), ("你能做什么发票", None),
+     ("👍", "ack"), ("🙏🙏", "ack"), ("...", "ack"), ("？？？", "abilities"), ("?", "abilities"),
+     ("👍 thanks", "thanks"), ("谢谢🙏", "thanks"), ("专票👍", None), ("", None), ("  ", None)],
 )
 def test_small_talk_is_recognised_only_when_it_is_all_there_is(text: str, kind: str | None) -> None:
     assert chitchat_kind(text) == kind

@@ -76,10 +76,19 @@ def test_plural_english_terms_map_too() -> None:
         ("How do I reset my password?", "en"),
         ("fapiao zenme kai", "zh"),
         ("12345", "zh"),
+        ("status SO-1001", "en"),
     ],
 )
 def test_the_language_follows_the_text(text: str, lang: str) -> None:
     assert detect_lang(text, default="zh") == lang
+
+
+@pytest.mark.parametrize("text", ["https://www.sif.com/invoice/123", "91440300192203821X",
+                                  "SO-1001", "INV-2026-0042", "a.li@example.com", "ok", "PDF",
+                                  "12345"])
+@pytest.mark.parametrize("default", ["zh", "en"])
+def test_text_in_no_language_keeps_the_persons(text: str, default: str) -> None:
+    assert detect_lang(text, default=default) == default
 
 
 def test_pinyin_text_keeps_the_default_language() -> None:
