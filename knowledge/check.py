@@ -5,18 +5,19 @@ ids, the same question (after normalisation) in two entries, `related` ids that 
 placeholders nobody fills, "see also" links to not-in-guide entries, an answer missing in zh
 or en, an entry's canonical question that another entry wins (shadowed: an error; other
 phrasings won elsewhere: warnings), answers over ~300 characters, entries with no English
-phrasing.
+phrasing, and dict/topics.txt offering an entry that does not exist or does not answer.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
 from knowledge.kb import Entry, LoadProblem, ParsedKB, parse_folder
+from knowledge.matcher import default_analyzer
 from knowledge.normalize import detect_lang, normalize
 
 Severity = Literal["error", "warning"]
@@ -40,12 +41,14 @@ class Problem:
         return asdict(self)
 
 
-def check_kb(folder: Path) -> list[Problem]:
-    """Every problem found in the knowledge-base folder, errors first."""
+def check_kb(folder: Path, topics: Mapping[str, tuple[str, ...]] | None = None) -> list[Problem]:
+    """Every problem found in the knowledge-base folder, errors first (`topics`: the broad
+    words' opening entries, dict/topics.txt unless given)."""
     parsed = parse_folder(folder)
     problems = [_from_load(p) for p in parsed.problems]
     for check in (_answers, _related, _duplicate_questions, _languages):
         problems.extend(check(parsed))
+    problems.extend(_topics(parsed, default_analyzer().topics if topics is None else topics))
     if parsed.entries:
         problems.extend(_shadowed(parsed))
     return sorted(problems, key=lambda p: (p.severity != "error", p.file, p.entry_id or ""))
@@ -98,6 +101,20 @@ def _related(parsed: ParsedKB) -> Iterator[Problem]:
                 yield Problem("warning", "related_not_in_guide", file, entry.id,
                               f"related id {other!r} is a not-in-guide entry: a \"see also\" "
                               "button that only says the guide does not know")
+
+
+def _topics(parsed: ParsedKB, topics: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:
+    """dict/topics.txt names entries that must exist and answer; a file that names none of
+    this folder's entries was written for another knowledge base and is not checked."""
+    kinds = {entry.id: entry.kind for entry in parsed.entries}
+    if not any(entry_id in kinds for ids in topics.values() for entry_id in ids):
+        return
+    for word, ids in topics.items():
+        for entry_id in ids:
+            if kinds.get(entry_id) != "answer":
+                why = "does not exist" if entry_id not in kinds else "is a not-in-guide entry"
+                yield Problem("error", "topic_entry", "topics.txt", entry_id,
+                              f"the topic {word!r} offers {entry_id!r}, which {why}")
 
 
 def _duplicate_questions(parsed: ParsedKB) -> Iterator[Problem]:

@@ -107,6 +107,9 @@ class Analyzer:
         self.offtopic_words = frozenset(
             _stem(word) for line in read_lines(dict_dir / "offtopic.txt") for word in line.split()
         )
+        self.topics = {
+            line.split()[0]: tuple(line.split()[1:]) for line in read_lines(dict_dir / "topics.txt")
+        }
 
     def _tokenizer(self) -> object:
         if self._jieba is None:
@@ -444,6 +447,15 @@ class Matcher:
         entry from another."""
         return sum(self.term_weight(term) for term in set(self.analyze_question(question)[1])
                    if self.analyzer.specificity(term) >= 0)
+
+    def topic_entries(self, question: str) -> list[int]:
+        """The entries that open a topic (dict/topics.txt) when the question is that one broad
+        word and nothing else ("发票", "invoice"); else none."""
+        terms = set(self.analyze_question(question)[1])
+        if len(terms) != 1:
+            return []
+        ids = self.analyzer.topics.get(terms.pop(), ())
+        return [self.ids[entry_id] for entry_id in ids if entry_id in self.ids][:3]
 
     def is_off_topic(self, question: str) -> bool:
         """Whether the question uses a word of another domain (dict/offtopic.txt: 贷款, 电影,

@@ -402,6 +402,9 @@ class KnowledgeBase:
             # comes close (that one is offered with the reply, not instead of it). An answer
             # by the floor rule (low, far ahead) is this too: never the next real entry's.
             decision = "not_in_guide"
+        opening = matcher.topic_entries(question)
+        if len(opening) >= 2:  # one broad word ("发票"): what the topic opens with, to choose
+            return self._topic_result(matcher, opening, answer_lang, values)
         off_topic = decision in ("clarify", "decline") and (
             errand or matcher.is_off_topic(question))
         result = self._result(matcher, candidates, decision, answer_lang, values, top, off_topic,
@@ -470,6 +473,17 @@ class KnowledgeBase:
         return AskResult(answered=False, entry_id=None, score=score,
                          answer=fill_placeholders(text, values), suggestions=offered,
                          decision=decision)
+
+    def _topic_result(self, matcher: Matcher, opening: list[int], lang: str,
+                      values: Mapping[str, str]) -> AskResult:
+        """"Did you mean" the entries that open a topic; not a gap in the knowledge base."""
+        offered = [Suggestion(entry_id=matcher.entries[index].id, score=0.0,
+                              question=question_in(matcher.entries[index], lang))
+                   for index in opening]
+        text = MESSAGES["clarify"][lang].replace("{choices}", numbered_list(offered))
+        return AskResult(answered=False, entry_id=None, score=0.0,
+                         answer=fill_placeholders(text, values), suggestions=offered,
+                         decision="clarify")
 
     def _family(self, matcher: Matcher) -> Callable[[int, int], bool] | None:
         return answer_family(matcher, self.thresholds)

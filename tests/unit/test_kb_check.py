@@ -91,6 +91,16 @@ def test_a_related_id_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
     assert "related_missing" in errors(tmp_path)
 
 
+def test_a_topic_offering_a_missing_or_unanswering_entry_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "01.yaml", GOOD.replace("- id: support-hours\n",
+                                            "- id: support-hours\n  kind: not-in-guide\n"))
+    topics = {"密码": ("password-reset", "password-lost", "support-hours")}
+    found = {(p.code, p.entry_id) for p in check_kb(tmp_path, topics) if p.severity == "error"}
+    assert found == {("topic_entry", "password-lost"), ("topic_entry", "support-hours")}
+    # A topics file naming none of this folder's entries belongs to another knowledge base.
+    assert "topic_entry" not in {p.code for p in check_kb(tmp_path, {"发票": ("issue-how",)})}
+
+
 def test_a_see_also_link_to_a_not_in_guide_entry_is_a_warning(tmp_path: Path) -> None:
     text = GOOD.replace("- id: support-hours\n", "- id: support-hours\n  kind: not-in-guide\n")
     write(tmp_path, "01.yaml", text)

@@ -203,6 +203,28 @@ def test_a_question_that_says_too_little_to_go_on_is_declined() -> None:
     assert min(light) >= (kb.thresholds.min_mass, ""), min(light)  # every phrasing says enough
 
 
+@pytest.mark.parametrize(("typed", "first"), [
+    ("发票", "access-how-to-issue"), ("invoice", "access-how-to-issue"),
+    ("fapiao", "access-how-to-issue"), ("发票？", "access-how-to-issue"),
+    ("电子发票", "types-electronic"), ("e-invoice", "types-electronic"),
+    ("专票", "types-special-scenarios"), ("作废", "red-cross-month")])
+def test_one_broad_word_offers_what_its_topic_opens_with(typed: str, first: str) -> None:
+    from knowledge.service import KnowledgeBase
+
+    kb = KnowledgeBase(Path(__file__).parents[2] / "knowledge" / "faq")
+    reply = kb.ask(typed)
+    assert reply.decision == "clarify" and len(reply.suggestions) == 3, reply
+    assert reply.suggestions[0].entry_id == first
+    assert "1. " in reply.answer and "3. " in reply.answer
+
+
+def test_a_broad_word_with_more_said_is_matched_as_usual() -> None:
+    from knowledge.service import KnowledgeBase
+
+    kb = KnowledgeBase(Path(__file__).parents[2] / "knowledge" / "faq")
+    assert kb.ask("电子发票怎么下载").entry_id == "delivery-download-steps"
+
+
 def test_nothing_good_is_declined() -> None:
     assert decide(candidates(0.2, 0.1), THRESHOLDS) == "decline"
     assert decide([], THRESHOLDS) == "decline"
