@@ -34,9 +34,11 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from knowledge.intent import KINDS, kind_of_clean, question_kind
 from knowledge.kb import Entry
 from knowledge.normalize import (
     DICT_DIR,
+    clean,
     english_stem,
     fewest_pieces,
     has_cjk,
@@ -71,6 +73,17 @@ class Weights:
     offtopic: float = 3.0  # ... and a word of another domain (贷款, 印花税, QuickBooks) this many
     bigram: float = 0.5  # share of the character-bigram score in the lexical one (word splits vary)
     bigram_unknown: float = 0.3  # an unknown bigram weighs this share of an unknown word
+    intent: float = 0.3  # an entry all of whose phrasings ask what the question asks (how long,
+    # where, why ... knowledge/intent.py) scores this much more; half of them, half as much
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A question as the matcher reads it."""
+
+    text: str  # for the fuzzy score
+    terms: list[str]  # for the lexical score
+    kind: int | None  # what it asks for (intent.KINDS)
 
 
 @dataclass(frozen=True)
@@ -253,13 +266,14 @@ class Matcher:
         self.analyzer = analyzer or default_analyzer()
         self.weights = weights or Weights()
         self._memo: dict[str, tuple[str, list[str]]] = {}
-        self._last_question: tuple[str, tuple[str, list[str]]] | None = None
+        self._last_question: tuple[str, Analysis] | None = None
         self._weights_memo: dict[str, float] = {}
         self._build_phrases()
         self._build_postings()
         self._build_bigrams()
         self._build_phrase_postings()
         self._build_pinyin()
+        self._build_kinds()
         self._answer_vectors: dict[int, tuple[dict[str, float], float]] = {}
         self._memo.clear()
 
@@ -408,6 +422,15 @@ class Matcher:
     def _all_questions(self) -> list[str]:
         return [q for entry in self.entries for q in entry.questions]
 
+    def _build_kinds(self) -> None:
+        """Per entry, the share of its phrasings that ask each kind of thing (intent.py)."""
+        self.kind_share = np.zeros((len(self.entries), len(KINDS)))
+        for index, entry in enumerate(self.entries):
+            for phrasing in entry.questions:
+                kind = question_kind(phrasing)
+                if kind is not None:
+                    self.kind_share[index, kind] += 1 / len(entry.questions)
+
     def _build_pinyin(self) -> None:
         """Toneless pinyin -> the knowledge base's most frequent word that reads so."""
         counts: Counter[str] = Counter()
@@ -426,20 +449,29 @@ class Matcher:
     def analyze_question(self, question: str) -> tuple[str, list[str]]:
         """(fuzzy text, lexical terms) of a question, with pinyin and IME typos resolved. The
         last one is remembered: the service looks at a declined question's words again."""
+        analysis = self._analysis(question)
+        return analysis.text, list(analysis.terms)
+
+    def question_kind(self, question: str) -> int | None:
+        """What the question asks for (an index in intent.KINDS), or None."""
+        return self._analysis(question).kind
+
+    def _analysis(self, question: str) -> Analysis:
         last = self._last_question  # read once: another thread may replace it meanwhile
         if last is None or last[0] != question:
             last = self._last_question = (question, self._analyze_question(question))
-        text, terms = last[1]
-        return text, list(terms)
+        return last[1]
 
-    def _analyze_question(self, question: str) -> tuple[str, list[str]]:
+    def _analyze_question(self, question: str) -> Analysis:
         if not has_cjk(question):
             words_in = latin_words(question)
             if words_in and looks_like_pinyin(words_in):
                 question = self._from_pinyin(words_in)
-        normalized = normalize(question)
+        cleaned = clean(question)  # once: the question words are read before filler goes
+        normalized = normalize(cleaned, cleaned=True)
         words = self._fix_typos(self.analyzer.words(normalized))
-        return self._fuzzy_text(words), self.analyzer.terms(words)
+        return Analysis(self._fuzzy_text(words), self.analyzer.terms(words),
+                        kind_of_clean(cleaned))
 
     def question_mass(self, question: str) -> float:
         """How much the question's content words weigh together (`term_weight`, each word
@@ -647,6 +679,9 @@ class Matcher:
         if covered is not None:
             lexical = w.coverage * lexical + (1 - w.coverage) * covered
         combined = w.lexical * lexical + (1 - w.lexical) * fuzzy
+        kind = self.question_kind(question) if w.intent else None
+        if kind is not None:  # "多久" lifts the entries people ask "how long" of
+            combined = combined * (1 + w.intent * self.kind_share[:, kind])
         limit = min(limit, len(self.entries))
         top = np.argpartition(-combined, limit - 1)[:limit]
         top = top[np.argsort(-combined[top], kind="stable")]

@@ -183,10 +183,11 @@ def _stemmed_term(word: str, maps: TermMaps) -> str:
     return f" {found} " if found else word
 
 
-def normalize(text: str, maps: TermMaps | None = None) -> str:
-    """The canonical form of a question or an entry text, used for matching only."""
+def normalize(text: str, maps: TermMaps | None = None, *, cleaned: bool = False) -> str:
+    """The canonical form of a question or an entry text, used for matching only (`cleaned`:
+    the text is already through clean())."""
     maps = maps or default_term_maps()
-    text = clean(text)
+    text = text if cleaned else clean(text)
     if _LATIN_WORD.search(text):
         text = _english_to_chinese(text, maps)
     text = _WHEN_DONE.sub("多久", text)
