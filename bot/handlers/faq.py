@@ -194,13 +194,16 @@ class FaqResponder:
             return False
         from knowledge.service import chitchat_kind
 
-        if chitchat_kind(text):
-            return True
+        if chitchat_kind(text):  # words only: an emoji or "？" is a wrong answer to the step
+            return _WORD.search(text) is not None
         if not looks_like_question(text):
             return False
         contacts = ctx.services.placeholders(_reply_lang(ctx, text))
         result = kb.ask(text, ctx.lang, placeholders=contacts)
         return result.decision in ("answer", "not_in_guide")
+
+
+_WORD = re.compile(r"\w")
 
 
 def _reply_lang(ctx: Ctx, question: str) -> Lang:
