@@ -160,6 +160,20 @@ def test_a_person_asked_for_in_own_words_opens_a_ticket(bot: EngineChat) -> None
     assert (en.flow, en.step) == ("ticket", "category") and "Which kind of problem" in en.text
 
 
+def test_a_category_typed_in_part_is_understood_and_a_wrong_one_lists_them(
+        bot: EngineChat) -> None:
+    bot.say("人工", **ALICE)
+    assert bot.say("发票", **ALICE).step == "description"  # a part of 发票问题
+    bot.say("取消", **ALICE)
+    start = bot.exchange({"text": "human", "lang": "en", **BOB})
+    labels = [c["label"] for r in start.replies for c in r["choices"]]
+    assert "Account & login" in labels and "account" not in labels
+    wrong = bot.exchange({"text": "weather", "lang": "en", **BOB})
+    assert wrong.codes == ["ticket_category_invalid"]
+    assert "Account & login, Payment, Invoice" in wrong.errors[0]["message"]
+    assert bot.exchange({"text": "login", "lang": "en", **BOB}).step == "description"
+
+
 def test_asking_for_a_person_mid_form_keeps_the_draft(bot: EngineChat, workdir: Path) -> None:
     start_special(bot, **ALICE)
     draft_id = bot.say("华为技术有限公司", **ALICE).refs["draft_id"]

@@ -78,6 +78,20 @@ def asks_for_person(text: str, *, mid_form: bool = False) -> bool:
     return not mid_form or folded in _ALWAYS or _BARE.match(folded) is None
 
 
+def _typed_category(text: str) -> str | None:
+    """The category a pressed button or typed word names: its id or label in either language,
+    or a part of one label only ("发票", "登录", "pay", "tech")."""
+    chosen = text.strip().lower()
+    names = {category: {category, *(tt(f"ticket.category.{category}", lang).lower()
+                                    for lang in ("zh", "en"))} for category in CATEGORIES}
+    exact = [category for category, known in names.items() if chosen in known]
+    if exact:
+        return exact[0]
+    partial = [category for category, known in names.items()
+               if len(chosen) >= 2 and any(chosen in name for name in known)]
+    return partial[0] if len(partial) == 1 else None
+
+
 def offer_choice(ctx: Ctx, lang: str | None = None) -> Choice:
     """The button that opens a ticket (for the knowledge base's "I don't know"), labelled in
     `lang` (the reply's) or the person's language."""
@@ -183,16 +197,14 @@ class TicketFlow:
          }.get(step, self._category)(ctx, value, took_files)
 
     def _category(self, ctx: Ctx, value: str, _files: bool) -> None:
-        chosen = value.removeprefix("ticket_cat:").strip().lower()
-        for category in CATEGORIES:
-            names = {category, *(tt(f"ticket.category.{category}", lang).lower()
-                                 for lang in ("zh", "en"))}
-            if chosen in names:
-                ctx.state.sub["category"] = category
-                self._advance(ctx, "description")
-                return
+        category = _typed_category(value.removeprefix("ticket_cat:"))
+        if category is not None:
+            ctx.state.sub["category"] = category
+            self._advance(ctx, "description")
+            return
+        comma = "、" if ctx.lang == "zh" else ", "
         self._error(ctx, "category", "ticket_category_invalid",
-                    allowed="、".join(self._t(ctx, f"ticket.category.{c}") for c in CATEGORIES))
+                    allowed=comma.join(self._t(ctx, f"ticket.category.{c}") for c in CATEGORIES))
         self.ask(ctx)
 
     def _description(self, ctx: Ctx, value: str, _files: bool) -> None:
