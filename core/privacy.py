@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import re
 
-TAX_ID = re.compile(r"(?<![0-9A-Za-z])([0-9A-HJ-NPQRTUWXY]{2})[0-9A-HJ-NPQRTUWXY]{11,12}"
-                    r"([0-9A-HJ-NPQRTUWXY]{3})(?![0-9A-Za-z])")
+# A code of 15-20 characters with letters in it (a credit code "91120222MA06DG3067", an ID
+# number ending in X); one of digits only is masked as an account below, as it may be either.
+TAX_ID = re.compile(r"(?<![0-9A-Z])(?=[0-9A-Z]{0,19}[A-Z])(?=[0-9A-Z]{0,19}[0-9])"
+                    r"[0-9A-Z]{15,20}(?![0-9A-Z])", re.IGNORECASE)
 ACCOUNT = re.compile(r"(?<!\d)(\d{4})\d{4,22}(\d{4})(?!\d)")
 MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)")

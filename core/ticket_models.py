@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from core import sla
 from core.errors import SifError
 from core.models import Actor
+from core.privacy import mask_text
 from core.settings import Category, Priority
 from core.sla import UtcTime
 from core.ticket_messages import render_ticket
@@ -189,6 +190,12 @@ def plain(value: object) -> str:
 def subject_of(description: str) -> str:
     first = description.strip().splitlines()[0] if description.strip() else ""
     return first[:60] + ("…" if len(first) > 60 else "")
+
+
+def staff_subject(ticket: Ticket) -> str:
+    """The subject as anyone but the requester sees it: from the description with tax IDs,
+    accounts, phone numbers and addresses masked (before it is cut, so no half is left)."""
+    return subject_of(mask_text(ticket.description))
 
 
 def render_notice(notice: Notice, lang: str) -> str:

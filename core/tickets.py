@@ -16,6 +16,7 @@ from core import sla
 from core.clock import Clock
 from core.errors import NotFound, PermissionDenied
 from core.models import Actor
+from core.privacy import mask_text
 from core.settings import Category, Priority, Settings
 from core.ticket_models import (
     AGENT_ROLES,
@@ -42,6 +43,7 @@ from core.ticket_models import (
     clean_text,
     new_event,
     recorded,
+    staff_subject,
     subject_of,
 )
 
@@ -376,13 +378,15 @@ class Tickets:
 
     def _tell_staff(self, ticket: Ticket, recipients: Iterable[str], key: str, now: datetime,
                     **params: str) -> None:
-        """Non-urgent notices to staff wait for support hours (kept in the store until then)."""
+        """Non-urgent notices to staff wait for support hours (kept in the store until then).
+        What the requester typed reaches staff with personal numbers masked (core.privacy)."""
         opens = now if ticket.priority == "urgent" else self.cals["support_hours"].next_open(now)
-        base = {"id": ticket.id, "subject": ticket.subject, "category": ticket.category,
+        base = {"id": ticket.id, "subject": staff_subject(ticket), "category": ticket.category,
                 "priority": ticket.priority, "tier": str(ticket.tier)}
+        masked = {name: mask_text(value) for name, value in params.items()}
         for to in recipients:
             notice = Notice(to=to, key=key, ticket_id=ticket.id, audience="staff",
-                            params={**base, **params})
+                            params={**base, **masked})
             if opens <= now:
                 self._send([notice])
             else:

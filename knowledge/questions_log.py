@@ -1,7 +1,9 @@
 """What the knowledge base could not answer, and whether its answers helped.
 
 `gaps()` groups unanswered questions by their normalised text, most frequent first: the list an
-operator reads to decide which entry to write next.
+operator reads to decide which entry to write next. People paste their tax ID, account or
+phone number into a question; the log keeps them masked (core.privacy), since knowledge-base
+authors are not the people they belong to.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlite_utils import Database
+
+from core.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +117,8 @@ class SqliteQuestionLog:
         score: float,
         at: datetime,
     ) -> None:
-        row = {"question": question, "normalized": normalized or question.strip(), "lang": lang,
+        row = {"question": mask_text(question),
+               "normalized": mask_text(normalized or question.strip()), "lang": lang,
                "decision": decision, "best_entry_id": best_entry_id, "score": score,
                "asked_at": at.isoformat()}
         self._database().table(UNANSWERED).insert(row)
@@ -121,7 +126,8 @@ class SqliteQuestionLog:
     def record_feedback(
         self, entry_id: str, helpful: bool, *, question: str | None, at: datetime
     ) -> None:
-        row = {"entry_id": entry_id, "helpful": int(helpful), "question": question,
+        row = {"entry_id": entry_id, "helpful": int(helpful),
+               "question": None if question is None else mask_text(question),
                "at": at.isoformat()}
         self._database().table(FEEDBACK).insert(row)
 

@@ -1,5 +1,7 @@
 """`sifbot tickets list/show/reply/note/claim/assign/priority/escalate/pending/solve/reopen/sweep`:
-what an agent does, from the shell (same rules, history and notices as in chat)."""
+what an agent does, from the shell (same rules, history and notices as in chat). What a
+requester typed is printed with personal numbers masked; `--json` is the raw record, for
+scripts."""
 
 from __future__ import annotations
 
@@ -15,11 +17,12 @@ from bot.handlers.notify import Outbox
 from core.clock import system_clock
 from core.errors import ConfigError, PermissionDenied
 from core.models import Actor
+from core.privacy import mask_text
 from core.settings import Settings
 from core.sla import clock_view
 from core.storage import open_repository
 from core.storage.tickets import SqliteTicketStore
-from core.ticket_models import AGENT_ROLES
+from core.ticket_models import AGENT_ROLES, subject_of
 from core.tickets import Ticket, Tickets, TicketStatus
 
 # action -> (its text argument, required?)
@@ -97,7 +100,8 @@ def run_list(args: argparse.Namespace) -> int:
         due = min((c["due_at"] for c in record["sla"].values()
                    if c["due_at"] and not c["met_at"] and not c["paused"]), default="-")
         print(f"{record['id']}\t{record['status']}\t{record['priority']}\t{record['category']}\t"
-              f"T{record['tier']}\t{record['assignee'] or '-'}\t{due}\t{record['subject']}")
+              f"T{record['tier']}\t{record['assignee'] or '-'}\t{due}\t"
+              f"{subject_of(mask_text(record['description']))}")
     return 0
 
 
@@ -110,12 +114,13 @@ def run_show(args: argparse.Namespace) -> int:
         return 0
     for key, value in record.items():
         if key not in ("sla", "history", "transcript", "attachments", "draft_problems"):
-            print(f"{key}: {value}")
+            print(f"{key}: {mask_text(str(value))}")
     for name, clock in record["sla"].items():
         print(f"sla.{name}: " + ", ".join(f"{k}={v}" for k, v in clock.items()))
     for entry in record["history"]:
         mark = "" if entry["public"] else " [internal]"
-        print(f"  {entry['at']} {entry['actor']} {entry['action']}{mark} {entry['text']}".rstrip())
+        print(f"  {entry['at']} {entry['actor']} {entry['action']}{mark} "
+              f"{mask_text(entry['text'])}".rstrip())
     return 0
 
 

@@ -198,6 +198,21 @@ def test_a_bare_noun_at_a_form_step_is_the_answer(bot: EngineChat) -> None:
     assert (remark.flow, remark.step) == ("invoice", "delivery"), remark
 
 
+def test_staff_see_personal_numbers_masked_and_the_requester_sees_them_whole(
+        bot: EngineChat) -> None:
+    secrets = ("91120222MA06DG3067", "13812345678", "6222021234567890123")
+    description = f"税号{secrets[0]}校验失败，电话{secrets[1]}，账号{secrets[2]}"
+    ticket_id = file_ticket(bot, description, **ALICE).refs["ticket_id"]
+    queue = bot.say("工单队列", **AGENT)
+    shown = bot.press(f"ticket:show:{ticket_id}", **AGENT)
+    staff_texts = [queue.text, shown.text, *(n["text"] for n in queue.notifications)]
+    for text in staff_texts:
+        assert not any(secret in text for secret in secrets), text
+    assert "91*************067" in shown.text and "138****5678" in shown.text
+    own = bot.press(f"ticket:show:{ticket_id}", **ALICE)
+    assert all(secret in own.text for secret in secrets)
+
+
 # -- agents and the requester -------------------------------------------------------------------
 def test_an_agent_replies_in_chat_and_the_requester_hears_it_but_not_the_note(
         bot: EngineChat) -> None:
@@ -233,7 +248,9 @@ def test_pending_and_the_requester_adding_information(bot: EngineChat) -> None:
     added = bot.say("税号是 914403001922038216")
     assert added.flow is None and ticket_id in added.text
     agent = bot.say("工单队列", **AGENT)
-    assert any("914403001922038216" in n["text"] for n in agent.notifications)
+    added_notice = [n["text"] for n in agent.notifications if ticket_id in n["text"]]
+    assert any("9144**********8216" in text for text in added_notice), added_notice
+    assert not any("914403001922038216" in text for text in added_notice)  # not the agent's
     assert "（处理中）" in bot.press(f"ticket:show:{ticket_id}").text
 
 

@@ -105,6 +105,18 @@ def test_ask_from_stdin_prints_one_json_a_line_and_logs_the_unanswered(
     assert (gap["count"], gap["example"]) == (2, "北京明天会下雨吗？")
 
 
+def test_the_unanswered_log_keeps_personal_numbers_masked(kb_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    secrets = ("91120222MA06DG3067", "13812345678", "6222021234567890123")
+    question = f"我的税号{secrets[0]}在深圳开不了，电话{secrets[1]}，卡号{secrets[2]}"
+    assert sifbot("ask", question, "--kb", str(kb_dir), db=db).returncode == 0
+    gaps = sifbot("kb", "gaps", "--json", db=db)
+    [gap] = json.loads(gaps.stdout)
+    stored = gap["example"] + gap["normalized"]
+    assert not any(secret in stored for secret in secrets), stored
+    assert "138****5678" in gap["example"]
+
+
 def test_ask_prints_plain_text_without_json(kb_dir: Path, tmp_path: Path) -> None:
     done = sifbot("ask", "专票怎么开", "--kb", str(kb_dir), db=tmp_path / "c.db")
     assert done.returncode == 0, done.stderr

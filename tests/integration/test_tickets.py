@@ -285,6 +285,21 @@ def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def test_the_shell_prints_personal_numbers_masked_and_json_keeps_them(
+        shell: Path) -> None:
+    repo = open_repository(shell / "sifbot.db")
+    service = Tickets(SqliteTicketStore(repo), Settings(), lambda: at("2026-03-02 10:30"))
+    ticket_id = file_one(service, description="税号91120222MA06DG3067校验失败，电话13812345678")
+    repo.close()
+    for command in (("list",), ("show", ticket_id)):
+        code, out, err = run_sifbot(shell, "tickets", *command)
+        assert code == 0, err
+        assert "91120222MA06DG3067" not in out and "13812345678" not in out, out
+        assert "138****5678" in out
+    code, out, _ = run_sifbot(shell, "tickets", "show", ticket_id, "--json")
+    assert "91120222MA06DG3067" in json.loads(out)["description"]  # for scripts: the record
+
+
 def test_tickets_show_json_carries_the_sla_object_of_the_interfaces(shell: Path) -> None:
     code, out, err = run_sifbot(shell, "tickets", "show", "T-1001", "--json")
     assert code == 0, err

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +31,30 @@ def test_free_text_is_masked_wherever_the_number_stands(text: str, secret: str) 
     masked = mask_text(text)
     assert secret not in masked
     assert "*" in masked
+
+
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "id_test_vectors.csv"
+
+
+def test_every_valid_reference_code_is_masked_in_a_sentence() -> None:
+    if not REFERENCE.exists():
+        pytest.skip(f"reference vectors not found at {REFERENCE}")
+    with REFERENCE.open(encoding="utf-8") as handle:
+        codes = [row["value"].replace(" ", "") for row in csv.DictReader(handle)
+                 if row["expected_by_source"].startswith("valid")
+                 and row["kind"] in ("uscc", "ric18", "ric15")]
+    assert len(codes) >= 20
+    for code in codes:
+        for typed in (code, code.lower()):
+            masked = mask_text(f"我们的税号是{typed}，开票失败了")
+            assert typed not in masked and "*" in masked, (typed, masked)
+            assert typed[-3:] in masked or typed[-4:] in masked  # enough left to tell them apart
+
+
+@pytest.mark.parametrize("text", ["INVOICE NUMBER CONFIDENTIALITY", "订单 SO-1001 草稿 D-13F9C1F63C",
+                                  "pdf2026 report", "T-1001"])
+def test_words_and_short_codes_are_left_alone(text: str) -> None:
+    assert mask_text(text) == text
 
 
 def test_amounts_and_dates_are_left_alone() -> None:

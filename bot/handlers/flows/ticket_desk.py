@@ -1,6 +1,10 @@
 """Tickets after filing: "my tickets", the status of one, adding information; and the agents'
 desk in chat (role agent): the queue by due time, claim, assign, reply, internal note, priority,
-escalate, pending, solve, reopen. Every rule is the core's (core.tickets); this only talks."""
+escalate, pending, solve, reopen. Every rule is the core's (core.tickets); this only talks.
+
+Tax IDs, bank accounts, phone numbers and e-mail addresses that a requester typed are theirs:
+anyone else who sees a ticket (the agents' queue, a ticket shown to an agent, a notice to the
+support channel) sees them masked."""
 
 from __future__ import annotations
 
@@ -17,11 +21,12 @@ from bot.handlers.notify import Outbox
 from bot.handlers.services import PROFILE_KIND, Services
 from core.errors import PermissionDenied
 from core.i18n import normalise_lang
+from core.privacy import mask_text
 from core.sla import clock_view
 from core.storage.base import Repository
 from core.storage.sqlite import SqliteRepository
 from core.storage.tickets import SqliteTicketStore
-from core.ticket_models import AGENT_ROLES, PRIORITIES, Notifier, render_notice
+from core.ticket_models import AGENT_ROLES, PRIORITIES, Notifier, render_notice, staff_subject
 from core.tickets import Attachment, Notice, Ticket, TicketEvent, Tickets, TicketStatus
 
 FOLLOW_UPS = ("add_info", "reply", "note", "reason")
@@ -49,7 +54,7 @@ def _reply(notice: Notice, lang: str) -> Reply:
     if notice.audience == "requester" and notice.key != "ticket.notice.closed":
         choices.append(Choice(id=f"ticket:add:{notice.ticket_id}",
                               label=tt("ticket.choice.add_info", lang)))
-    return Reply(text=render_notice(notice, lang), choices=choices)
+    return Reply(text=render_notice(notice, lang), choices=choices)  # staff's: masked by core
 
 
 def ticket_service(services: Services) -> Tickets:
@@ -99,8 +104,10 @@ def show(ctx: Ctx, ref: str) -> None:
     service = ticket_service(ctx.services)
     ticket = service.find(ref, ctx.actor)
     ctx.out.refs["ticket_id"] = ticket.id
+    own = ctx.actor.user == ticket.requester
     lines = [ctx_t(ctx, "ticket.view", id=ticket.id, status=ticket.status.value,
-                   category=ticket.category, priority=ticket.priority, subject=ticket.subject,
+                   category=ticket.category, priority=ticket.priority,
+                   subject=ticket.subject if own else staff_subject(ticket),
                    created=shown(ctx, ticket.created_at))]
     if ticket.description != ticket.subject:
         lines.append(ticket.description)
@@ -109,7 +116,8 @@ def show(ctx: Ctx, ref: str) -> None:
     if is_agent(ctx):
         lines += _agent_details(ctx, ticket)
     lines += [_entry(ctx, ticket, e) for e in service.history(ticket, ctx.actor)[-10:]]
-    ctx.say("\n".join(lines), _actions(ctx, ticket))
+    text = "\n".join(lines)
+    ctx.say(text if own else mask_text(text), _actions(ctx, ticket))
 
 
 def _clock_state(ctx: Ctx, service: Tickets, ticket: Ticket, name: str) -> str:
@@ -180,7 +188,7 @@ def queue(ctx: Ctx) -> None:
         return
     rows = [ctx_t(ctx, "ticket.queue_row", id=t.id, priority=t.priority, status=t.status.value,
                   tier=t.tier, due=shown(ctx, t.due_at), assignee=t.assignee or "",
-                  subject=t.subject) for t in tickets]
+                  subject=staff_subject(t)) for t in tickets]
     ctx.say(ctx_t(ctx, "ticket.queue", count=len(tickets)) + "\n" + "\n".join(rows),
             [show_choice(ctx, t.id) for t in tickets[:10]])
 
