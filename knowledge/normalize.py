@@ -224,7 +224,8 @@ def detect_lang(text: str, default: str = "zh") -> str:
     """
     if has_cjk(text):
         return "zh"
-    words = latin_words(_NO_LANGUAGE.sub(" ", unicodedata.normalize("NFKC", text).lower()))
+    folded = unicodedata.normalize("NFKC", text).lower()  # enough for [a-z]: no clean() needed
+    words = _LATIN_WORD.findall(_NO_LANGUAGE.sub(" ", folded))
     if not words or looks_like_pinyin(words) or _EITHER_LANGUAGE.issuperset(words):
         return default
     return "en"
