@@ -21,12 +21,12 @@ _KINDS: tuple[tuple[str, str], ...] = (
              r"|how soon|when (?:will|do|does|can|is|should)|deadline"),
     ("where", r"哪里|在哪|哪儿|哪找|入口|where"),
     ("why", r"为什么|为啥|怎么回事|咋回事|\bwhy\b"),
-    ("what_is", r"什么是|是什么|什么意思|啥意思|是啥|what is|what s |whats |what does .* mean|meaning"),
+    ("what_is", r"什么是|是什么|什么意思|啥意思|是啥|what is|what s |whats |what does .{0,40} mean|meaning"),
     ("which", r"哪些|什么材料|填什么|写什么|要什么|\bwhich\b"
               r"|what (?:documents|info|information|fields|materials)"),
     ("what_now", r"怎么办|咋办|咋整|怎么处理|如何处理|what (?:should|do) (?:i|we) do|what now"),
     ("how", r"怎么|如何|怎样|咋|步骤|流程|how (?:do|can|to|should)|\bsteps\b|\bprocess\b"),
-    ("whether", r"能不能|可不可以|可以吗|能否|是否|行不行|能.*吗|可以.*吗|can (?:i|we|you)"
+    ("whether", r"能不能|可不可以|可以吗|能否|是否|行不行|能.{0,20}吗|可以.{0,20}吗|can (?:i|we|you)"
                 r"|is it (?:ok|possible|allowed)|allowed|may i|do i need|need to"),
 )
 KINDS = tuple(kind for kind, _ in _KINDS)
