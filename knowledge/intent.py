@@ -21,7 +21,8 @@ _KINDS: tuple[tuple[str, str], ...] = (
              r"|how soon|when (?:will|do|does|can|is|should)|deadline"),
     ("where", r"哪里|在哪|哪儿|哪找|入口|where"),
     ("why", r"为什么|为啥|怎么回事|咋回事|\bwhy\b"),
-    ("what_is", r"什么是|是什么|什么意思|啥意思|是啥|what is|what s |whats |what does .{0,40} mean|meaning"),
+    ("what_is", r"什么是|是什么|什么意思|啥意思|是啥|什么叫|啥叫|定义|指的是|what is|what s |whats "
+                r"|what does .{0,40} mean|meaning|\bdefin"),
     ("which", r"哪些|什么材料|填什么|写什么|要什么|\bwhich\b"
               r"|what (?:documents|info|information|fields|materials)"),
     ("what_now", r"怎么办|咋办|咋整|怎么处理|如何处理|what (?:should|do) (?:i|we) do|what now"),

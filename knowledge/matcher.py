@@ -482,10 +482,10 @@ class Matcher:
 
     def topic_entries(self, question: str) -> list[int]:
         """The entries that open a topic (dict/topics.txt) when the question is that one broad
-        word and nothing else ("发票", "invoice"); else none."""
+        word and nothing else ("发票", "invoice", not "什么是发票"); else none."""
         terms = set(self.analyze_question(question)[1])
-        if len(terms) != 1:
-            return []
+        if len(terms) != 1 or self.question_kind(question) is not None:
+            return []  # "什么是专票" asks what it is: that is an entry's question
         ids = self.analyzer.topics.get(terms.pop(), ())
         return [self.ids[entry_id] for entry_id in ids if entry_id in self.ids][:3]
 

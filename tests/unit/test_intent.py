@@ -16,6 +16,7 @@ from knowledge.matcher import Matcher, Weights
     ("How long does approval take?", "time"), ("发票在哪下载", "where"),
     ("Where do I find the invoice list?", "where"), ("为什么下载失败", "why"),
     ("什么是红字发票", "what_is"), ("What is a red-letter invoice?", "what_is"),
+    ("什么叫普通发票", "what_is"), ("普票的定义", "what_is"),
     ("报销要附哪些材料", "which"), ("抬头错了怎么办", "what_now"), ("怎么提交工单", "how"),
     ("How do I open a ticket?", "how"), ("專票能不能抵扣", "whether"),
     ("Can I deduct an e-invoice?", "whether"), ("红冲", None), ("invoice title", None),

@@ -223,6 +223,16 @@ def test_a_broad_word_with_more_said_is_matched_as_usual() -> None:
 
     kb = KnowledgeBase(Path(__file__).parents[2] / "knowledge" / "faq")
     assert kb.ask("电子发票怎么下载").entry_id == "delivery-download-steps"
+    assert kb.ask("什么是专票").entry_id == "types-special-vs-ordinary"  # what it is: no topic
+
+
+def test_what_an_e_invoice_is_is_answered_and_a_fully_digital_one_is_not_in_the_guide() -> None:
+    from knowledge.service import KnowledgeBase
+
+    kb = KnowledgeBase(Path(__file__).parents[2] / "knowledge" / "faq")
+    assert kb.ask("电子发票是啥").entry_id == "types-electronic"
+    assert kb.ask("what is an e-invoice").entry_id == "types-electronic"
+    assert kb.ask("全电发票是什么").decision == "not_in_guide"
 
 
 def test_nothing_good_is_declined() -> None:
