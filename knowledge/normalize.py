@@ -164,6 +164,15 @@ def english_stem(word: str) -> str:
     return word
 
 
+# "fapiao" is how many foreigners say invoice: "special fapiao", "e-fapiao" and "red-letter
+# fapiao" are the invoice phrases of en_zh.txt, which need not be written twice.
+_FAPIAO = re.compile(r"(?<![a-z])(?:e-?)?fapiaos?(?![a-z])")
+
+
+def _fapiao(match: re.Match[str]) -> str:
+    return "e invoice" if match.group(0).startswith("e") else "invoice"
+
+
 def _english_to_chinese(text: str, maps: TermMaps) -> str:
     def replace(match: re.Match[str]) -> str:
         word = match.group(1)
@@ -172,7 +181,7 @@ def _english_to_chinese(text: str, maps: TermMaps) -> str:
             found = maps.english_map.get(word[:-2])
         return f" {found} " if found else word
 
-    text = maps.english.sub(replace, text)
+    text = maps.english.sub(replace, _FAPIAO.sub(_fapiao, text))
     if maps.stemmed_map:
         text = _LATIN_WORD.sub(lambda m: _stemmed_term(m.group(0), maps), text)
     return text

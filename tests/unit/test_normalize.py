@@ -64,6 +64,13 @@ def test_english_terms_map_to_chinese_even_inside_chinese_text() -> None:
     assert "专票" in normalize("How do I get a special VAT invoice?")
 
 
+@pytest.mark.parametrize(("text", "term"), [
+    ("e-fapiao", "电子发票"), ("How do I get my efapiao?", "电子发票"), ("special fapiao", "专票"),
+    ("red-letter fapiao", "红字发票"), ("paper fapiaos", "纸质发票")])
+def test_fapiao_is_read_as_invoice_in_every_invoice_phrase(text: str, term: str) -> None:
+    assert term in normalize(text)
+
+
 def test_plural_english_terms_map_too() -> None:
     assert normalize("invoices") == "发票"
 
