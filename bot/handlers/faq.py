@@ -56,6 +56,12 @@ NOT_HELPFUL = re.compile(
     r"not what i asked|that'?s not it|that'?s not what i asked|useless)[\s!！。.?？]*$",
     re.IGNORECASE,
 )
+# Typed "that helped" (or the thumb itself) after an answer: the same as pressing 👍 under it.
+HELPFUL = re.compile(
+    r"^(?:👍|👌|有用|有帮助|帮到了|解决了|好的?[,，]?有用|helpful|that helped|this helped|"
+    r"that'?s it|perfect|solved)[\s!！。.👍]*$",
+    re.IGNORECASE,
+)
 
 # An entry tagged so explains how to request an invoice: this conversation can do it with the
 # person, so its answer carries the button that starts the form.
@@ -77,6 +83,9 @@ class FaqResponder:
             else:
                 ctx.say(t("faq.not_helpful_reply", _reply_lang(ctx, text)),
                         [offer_choice(ctx, _reply_lang(ctx, text))])
+            return
+        if HELPFUL.match(text.strip()) and ctx.state.faq_context_entry and self._fresh(ctx):
+            feedback(ctx, f"up:{ctx.state.faq_context_entry}")  # "👍" typed under an answer
             return
         if chitchat_kind(text) == "abilities" and ctx.state.flow is None:  # "你能做什么"
             from bot.handlers import idle_help

@@ -221,6 +221,19 @@ def test_typing_that_an_answer_was_wrong_is_the_same_as_not_helpful(
         assert f"faq:{shown}" not in sorry.choices and sorry.choices[-1] == "ticket:new"
 
 
+def test_a_thumb_typed_under_an_answer_is_the_same_as_helpful(chat: Callable[..., Chat]) -> None:
+    from knowledge.questions_log import SqliteQuestionLog
+
+    bot = chat()
+    assert bot.say("👍").text.startswith("好的")  # nothing answered yet: just small talk
+    answer = bot.say("发票抬头写错了咋办")
+    shown = answer.choices[-1].removeprefix("faq_fb:down:")
+    assert "谢谢反馈" in bot.say("👍").text
+    assert "谢谢反馈" in bot.say("有用！").text
+    log = SqliteQuestionLog(bot.folder / "sifbot.db")
+    assert log.feedback_counts() == {shown: (2, 0)}
+
+
 def test_my_invoices_as_people_type_it(engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()
     listed = bot.say("我的发票").text
