@@ -35,6 +35,16 @@ class Gap:
     best_entry_id: str | None  # the closest entry offered, if any
 
 
+@dataclass(frozen=True)
+class Rating:
+    """What people said of one entry's answer."""
+
+    entry_id: str
+    helpful: int
+    not_helpful: int
+    unhelpful_questions: list[str]  # the latest questions it did not help with, newest first
+
+
 class QuestionLog(Protocol):
     def record_unanswered(
         self,
@@ -150,6 +160,18 @@ class SqliteQuestionLog:
         sql = f"select entry_id, sum(helpful), sum(1 - helpful) from {FEEDBACK} group by entry_id"
         rows = self._database().execute(sql).fetchall()
         return {entry_id: (int(yes), int(no)) for entry_id, yes, no in rows}
+
+    def ratings(self, limit: int = 20, examples: int = 3) -> list[Rating]:
+        """Entries by how often their answer did not help (then by how often it did), each with
+        the latest questions it did not help with: where an author looks first."""
+        counts = sorted(self.feedback_counts().items(), key=lambda item: (-item[1][1], -item[1][0],
+                                                                           item[0]))[:limit]
+        sql = (f"select question from {FEEDBACK} where entry_id = ? and helpful = 0 "
+               "and question is not null order by at desc, id desc limit ?")
+        database = self._database()
+        return [Rating(entry_id, yes, no,
+                       [row[0] for row in database.execute(sql, [entry_id, examples]).fetchall()])
+                for entry_id, (yes, no) in counts]
 
     def close(self) -> None:
         if self._db is not None and self._owns_db:

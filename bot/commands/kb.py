@@ -36,9 +36,14 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     gaps.add_argument("--limit", type=_count, default=20)
     gaps.add_argument("--json", action="store_true")
     gaps.set_defaults(func=run_gaps)
-    feedback = actions.add_parser("feedback", parents=[common], help="record whether an answer helped")
-    feedback.add_argument("entry_id")
-    feedback.add_argument("verdict", choices=("helpful", "not-helpful"))
+    feedback = actions.add_parser(
+        "feedback", parents=[common],
+        help="record whether an answer helped (ENTRY VERDICT), or, with neither, list what "
+             "people said: the entries that helped least first")
+    feedback.add_argument("entry_id", nargs="?")
+    feedback.add_argument("verdict", nargs="?", choices=("helpful", "not-helpful"))
+    feedback.add_argument("--limit", type=_count, default=20, help="entries to list")
+    feedback.add_argument("--json", action="store_true")
     feedback.set_defaults(func=run_feedback)
 
 
@@ -162,6 +167,11 @@ def run_gaps(args: argparse.Namespace) -> int:
 
 
 def run_feedback(args: argparse.Namespace) -> int:
+    if args.entry_id is None:
+        return _report_feedback(args)
+    if args.verdict is None:
+        print("sifbot kb feedback: give the verdict too (helpful or not-helpful)", file=sys.stderr)
+        return 2
     try:
         kb = _knowledge_base(args)
     except KBLoadError as exc:
@@ -172,4 +182,23 @@ def run_feedback(args: argparse.Namespace) -> int:
         print(f"sifbot kb feedback: no entry with id {args.entry_id!r}", file=sys.stderr)
         return 2
     print("thanks, recorded" if args.lang == "en" else "已记录，谢谢")
+    return 0
+
+
+def _report_feedback(args: argparse.Namespace) -> int:
+    from knowledge.questions_log import SqliteQuestionLog
+
+    ratings = SqliteQuestionLog(db_file(args)).ratings(args.limit)
+    if args.json:
+        print(json.dumps([{"entry_id": r.entry_id, "helpful": r.helpful,
+                           "not_helpful": r.not_helpful,
+                           "unhelpful_questions": r.unhelpful_questions} for r in ratings],
+                         ensure_ascii=False, indent=2))
+        return 0
+    if not ratings:
+        print("no feedback yet" if args.lang == "en" else "还没有反馈")
+    for rating in ratings:
+        print(f"👎 {rating.not_helpful:4}  👍 {rating.helpful:4}  {rating.entry_id}")
+        for question in rating.unhelpful_questions:
+            print(f"            {question}")
     return 0

@@ -161,6 +161,30 @@ def test_feedback_is_recorded_and_an_unknown_entry_refused(kb_dir: Path, tmp_pat
     assert SqliteQuestionLog(db).feedback_counts() == {"support-hours": (1, 0)}
 
 
+def test_feedback_lists_the_entries_that_helped_least_with_what_was_asked(
+        tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    empty = sifbot("kb", "feedback", db=db)
+    assert empty.returncode == 0 and "还没有反馈" in empty.stdout
+    log = SqliteQuestionLog(db)
+    moments = iter(datetime(2026, 3, 2, 10, minute, tzinfo=UTC) for minute in range(10))
+    for entry_id, helpful, question in [
+            ("support-hours", True, "客服几点上班"), ("password-reset", False, "密码咋改"),
+            ("password-reset", False, "手机号13812345678收不到验证码"),
+            ("password-reset", True, None), ("support-hours", False, "周末有人吗")]:
+        log.record_feedback(entry_id, helpful, question=question, at=next(moments))
+    listed = sifbot("kb", "feedback", "--json", db=db)
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    assert [(r["entry_id"], r["not_helpful"], r["helpful"]) for r in rows] == [
+        ("password-reset", 2, 1), ("support-hours", 1, 1)]
+    assert rows[0]["unhelpful_questions"] == ["手机号138****5678收不到验证码", "密码咋改"]
+    text = sifbot("kb", "feedback", db=db).stdout
+    assert text.index("password-reset") < text.index("support-hours") and "周末有人吗" in text
+    half = sifbot("kb", "feedback", "password-reset", db=db)
+    assert half.returncode == 2 and "verdict" in half.stderr
+
+
 def test_a_bad_top_is_a_usage_error(kb_dir: Path) -> None:
     done = sifbot("ask", "专票", "--top", "-2", "--kb", str(kb_dir))
     assert done.returncode == 2 and "Traceback" not in done.stderr
