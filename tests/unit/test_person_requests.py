@@ -11,12 +11,13 @@ ASKS = ["人工", "转人工", "能不能转人工？", "我要找真人客服",
         "Can I speak to a real person?", "how do I reach a real person?",
         "how do i contact a human", "Human please", "agent", "get me a human",
         "connect me to support", "I’d like to talk to someone", "live chat",
-        "I want to speak with customer service", "Hi, can I talk to a human?", "/ticket"]
+        "I want to speak with customer service", "Hi, can I talk to a human?", "/ticket",
+        "轉人工", "請幫我轉接人工", "聯繫客服"]
 # Questions about support, or about something else that mentions a person: the knowledge base's.
 NOT_ASKS = ["人工客服几点上班", "客服电话多少", "客服邮箱是什么", "how do I contact support by email?",
             "how do i contact support", "你是真人吗", "are you a human?", "我要投诉客服态度差",
             "人工费能开发票吗", "what is the agent fee", "human resources invoice",
-            "customer service hours", "专票怎么开",
+            "customer service hours", "专票怎么开", "人工客服幾點上班",
             "talk to a human about my red invoice that was rejected twice by the tax office"]
 
 

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import zhconv
+
 from bot.handlers.context import Ctx
 from bot.handlers.events import Choice, ErrorOut
 from bot.handlers.flows import ticket_desk as desk
@@ -57,6 +59,7 @@ _ASKS_FOR_PERSON = re.compile("^(?:" + "|".join((
     rf"(?:{_PERSON_EN}|live chat)(?: please| pls| now)?",
 )) + ")$")
 _TRAILING = re.compile(r"[\s?？!！。.,，~～]+$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 # A bare noun ("客服", "人工服务", "agent") asks for a person only outside a form: at a form
@@ -66,7 +69,9 @@ _ALWAYS = ("人工", "转人工", "人工客服", "找人工", "human", "/ticket
 
 
 def _folded(text: str) -> str:
-    return _TRAILING.sub("", " ".join(text.casefold().replace("’", "'").split()))
+    """Case, spaces, curly quotes and traditional script ("轉人工") folded."""
+    folded = " ".join(text.casefold().replace("’", "'").split())
+    return _TRAILING.sub("", zhconv.convert(folded, "zh-cn") if _CJK.search(folded) else folded)
 
 
 def asks_for_person(text: str, *, mid_form: bool = False) -> bool:
