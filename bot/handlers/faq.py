@@ -76,7 +76,8 @@ class FaqResponder:
             return
         from knowledge.service import chitchat_kind
 
-        if NOT_HELPFUL.match(text.strip()):  # "不对" under an answer: 👎, and what else is near
+        verdict = _simplified(text.strip())  # "不對" is "不对"
+        if NOT_HELPFUL.match(verdict):  # "不对" under an answer: 👎, and what else is near
             shown = ctx.state.faq_context_entry if self._fresh(ctx) else ""
             if shown:
                 feedback(ctx, f"down:{shown}")
@@ -84,7 +85,7 @@ class FaqResponder:
                 ctx.say(t("faq.not_helpful_reply", _reply_lang(ctx, text)),
                         [offer_choice(ctx, _reply_lang(ctx, text))])
             return
-        if HELPFUL.match(text.strip()) and ctx.state.faq_context_entry and self._fresh(ctx):
+        if HELPFUL.match(verdict) and ctx.state.faq_context_entry and self._fresh(ctx):
             feedback(ctx, f"up:{ctx.state.faq_context_entry}")  # "👍" typed under an answer
             return
         if chitchat_kind(text) == "abilities" and ctx.state.flow is None:  # "你能做什么"
@@ -213,6 +214,13 @@ class FaqResponder:
 
 
 _WORD = re.compile(r"\w")
+
+
+def _simplified(text: str) -> str:
+    """Traditional characters as simplified ones, for the typed verdicts above."""
+    import zhconv
+
+    return zhconv.convert(text, "zh-cn") if text and not text.isascii() else text
 
 
 def _reply_lang(ctx: Ctx, question: str) -> Lang:

@@ -215,7 +215,7 @@ def test_typing_that_an_answer_was_wrong_is_the_same_as_not_helpful(
     assert "换个说法" in nothing_yet.text and nothing_yet.choices == ["ticket:new"]
     answer = bot.say("发票抬头写错了咋办")
     shown = answer.choices[-1].removeprefix("faq_fb:down:")
-    for typed in ("不对", "我问的不是这个", "that's not what I asked"):
+    for typed in ("不对", "我问的不是这个", "that's not what I asked", "不對"):
         sorry = bot.say(typed)
         assert "抱歉没帮上忙" in sorry.text and "1. " in sorry.text, typed
         assert f"faq:{shown}" not in sorry.choices and sorry.choices[-1] == "ticket:new"
