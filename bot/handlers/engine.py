@@ -26,12 +26,12 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 2000
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-NAV_WORDS: dict[str, tuple[str, ...]] = {
+NAV_WORDS: dict[str, tuple[str, ...]] = {  # in traditional script too where it differs
     "back": ("返回", "上一步", "back", "/back"),
-    "skip": ("跳过", "不填", "skip", "/skip"),
-    "save": ("暂存", "保存", "save", "/save", "save draft"),
+    "skip": ("跳过", "跳過", "不填", "skip", "/skip"),
+    "save": ("暂存", "暫存", "保存", "save", "/save", "save draft"),
     "cancel": ("取消", "退出", "cancel", "/cancel", "quit"),
-    "help": ("帮助", "help", "/help"),
+    "help": ("帮助", "幫助", "help", "/help"),
 }
 EDIT = re.compile(r"^(?:修改|更改|改|edit|change)\s*[:：]?\s*(.+)$", re.IGNORECASE)
 

@@ -139,6 +139,18 @@ def test_emoji_codes_and_addresses_get_a_reply_in_the_persons_language(
     assert "welcome" in english.text
 
 
+def test_form_words_in_traditional_characters_work_like_simplified_ones(
+        engine_chat: Callable[..., EngineChat]) -> None:
+    bot = engine_chat()
+    start_special(bot)
+    bot.say(HUAWEI["buyer_name"])
+    bot.say(HUAWEI["buyer_tax_id"])
+    skipped = bot.say("跳過")  # a special invoice needs the address: refused as a skip
+    assert skipped.step == "buyer_address_phone" and skipped.codes == ["skip_not_allowed"]
+    saved = bot.say("暫存")
+    assert saved.flow is None and saved.refs["draft_id"]
+
+
 def test_asking_how_to_issue_an_invoice_offers_to_do_it_here(chat: Callable[..., Chat]) -> None:
     bot = chat()
     for question, step, label in (
