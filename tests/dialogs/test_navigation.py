@@ -149,6 +149,11 @@ def test_form_words_in_traditional_characters_work_like_simplified_ones(
     assert skipped.step == "buyer_address_phone" and skipped.codes == ["skip_not_allowed"]
     saved = bot.say("暫存")
     assert saved.flow is None and saved.refs["draft_id"]
+    again = bot.say("開發票")  # starts the form as 开发票 does (and offers the saved draft)
+    assert again.flow == "invoice", again
+    bot.say("取消")
+    mine = bot.say("我的工單")  # the list, not a new ticket
+    assert mine.flow is None and "没有工单" in mine.text, mine
 
 
 def test_asking_how_to_issue_an_invoice_offers_to_do_it_here(chat: Callable[..., Chat]) -> None:

@@ -121,7 +121,7 @@ class TicketFlow:
         return asks_for_person(text, mid_form=True)
 
     def start(self, ctx: Ctx) -> None:
-        word = ctx.text.strip().lower()
+        word = _folded(ctx.text)  # "我的工單" is "我的工单"
         if word in MINE_WORDS:
             desk.list_mine(ctx)
         elif word in QUEUE_WORDS:
