@@ -254,7 +254,7 @@ def test_a_thumb_typed_under_an_answer_is_the_same_as_helpful(chat: Callable[...
 def test_my_invoices_as_people_type_it(engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()
     listed = bot.say("我的发票").text
-    for typed in ("我的发票呢？", "查一下我的发票", "show my invoices"):
+    for typed in ("我的发票呢？", "查一下我的发票", "show my invoices", "我的發票"):
         assert bot.say(typed).text == listed, typed
 
 

@@ -99,8 +99,8 @@ def on_choice(ctx: Ctx, rest: str) -> None:
 
 COMMANDS = [
     # "我的发票", and as people also type it: "查一下我的发票", "我的发票呢？", "show my invoices"
-    Command(re.compile(r"^(?:查一下|查查|查看|看看|看一下|列出|显示|show(?: me)?|list)?\s*"
-                       r"(?:我的发票|我的開票|我的票|发票列表|my invoices?|invoices|/invoices)"
+    Command(re.compile(r"^(?:查一下|查查|查看|看看|看一下|列出|显示|顯示|show(?: me)?|list)?\s*"
+                       r"(?:我的[发發]票|我的[开開]票|我的票|[发發]票列表|my invoices?|invoices|/invoices)"
                        r"\s*(?:呢|吧|啊|列表|都有哪些|有哪些)?\s*[?？!！。.]*$", re.I),
             list_mine),
     Command(re.compile(rf"^(?:查询|状态|查|status|show)?\s*{REF}$", re.I),
