@@ -154,6 +154,10 @@ def test_form_words_in_traditional_characters_work_like_simplified_ones(
     bot.say("取消")
     mine = bot.say("我的工單")  # the list, not a new ticket
     assert mine.flow is None and "没有工单" in mine.text, mine
+    fresh = engine_chat(user="console:tw")
+    fresh.say("開發票")
+    assert fresh.say("普通發票").step == "buyer_kind"  # a word for a button, traditional too
+    assert fresh.say("個人").step == "buyer_name"
 
 
 def test_asking_how_to_issue_an_invoice_offers_to_do_it_here(chat: Callable[..., Chat]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import zhconv
+
 from bot.handlers.context import Ctx
 from bot.handlers.flows.items import accept_items, ask_items
 from bot.handlers.form import Accepted, Form, Step
@@ -33,8 +35,11 @@ DELIVERY_WORDS = {
 
 
 def pick(words: Mapping[str, tuple[str, ...]], raw: str) -> str | None:
-    """The key whose word the person typed (a button id's value, or a word for it)."""
+    """The key whose word the person typed (a button id's value, or a word for it; "專票"
+    and "個人" in traditional script too)."""
     value = raw.strip().lower()
+    if not value.isascii():
+        value = zhconv.convert(value, "zh-cn")
     for key, options in words.items():
         if value == key or value in options:
             return key
