@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import zhconv
+
 from bot.handlers.events import Choice, ErrorOut, Inbound, Outcome, Reply
 from bot.handlers.messages import t
 from core.errors import Issue
@@ -59,3 +61,11 @@ class Ctx:
         lines = [("❌ " if i.is_error else "⚠️ ") + i.message(self.lang) for i in issues]
         if lines:
             self.say("\n".join(lines))
+
+
+def typed_word(text: str) -> str:
+    """A word typed for a choice, as the word lists write it: trimmed, lower case, traditional
+    characters as simplified ("確認" is "确认"). Only for comparing: what people enter as data
+    (a buyer's name) is kept as typed."""
+    word = text.strip().lower()
+    return word if word.isascii() else zhconv.convert(word, "zh-cn")

@@ -13,9 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-import zhconv
-
-from bot.handlers.context import Ctx
+from bot.handlers.context import Ctx, typed_word
 from bot.handlers.events import ErrorOut, Inbound, Outcome, Reply
 from bot.handlers.messages import FIELD_ALIASES, FIELD_LABELS, t
 from bot.handlers.services import Services
@@ -228,7 +226,7 @@ class Engine:
         self._reprompt(ctx)
 
     def _free_text(self, ctx: Ctx, value: str) -> None:
-        lowered = _simplified(value.lower())  # "開發票" starts the form as "开发票" does
+        lowered = typed_word(value)  # "開發票" starts the form as "开发票" does
         for flow in self.flows.values():
             if lowered in flow.start_words or _wants(flow, value):
                 flow.start(ctx)
@@ -244,11 +242,6 @@ class Engine:
         flow = self.flows.get(ctx.state.flow or "")
         if flow is not None and ctx.state.step is not None:
             flow.reprompt(ctx)
-
-
-def _simplified(text: str) -> str:
-    """Traditional characters as simplified ones (for matching the words that start a flow)."""
-    return zhconv.convert(text, "zh-cn") if not text.isascii() else text
 
 
 def _wants(flow: Flow, text: str) -> bool:

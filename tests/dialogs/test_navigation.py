@@ -158,6 +158,12 @@ def test_form_words_in_traditional_characters_work_like_simplified_ones(
     fresh.say("開發票")
     assert fresh.say("普通發票").step == "buyer_kind"  # a word for a button, traditional too
     assert fresh.say("個人").step == "buyer_name"
+    assert fresh.say("轉人工").step == "category"
+    assert fresh.say("發票").step == "description"
+    fresh.say("發票抬頭要寫全稱嗎，我不確定")
+    assert fresh.say("沒有").step == "confirm"
+    filed = fresh.say("確認")
+    assert filed.flow is None and filed.refs["ticket_id"], filed
 
 
 def test_asking_how_to_issue_an_invoice_offers_to_do_it_here(chat: Callable[..., Chat]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from bot.handlers.context import Ctx
+from bot.handlers.context import Ctx, typed_word
 from bot.handlers.delivery import after_issue, notify_finance
 from bot.handlers.flows.invoice_steps import INVOICE_FORM
 from bot.handlers.form import Form
@@ -260,8 +260,8 @@ class InvoiceFlow:
         ])
 
     def _confirm(self, ctx: Ctx, draft: Draft, value: str) -> None:
-        if value.startswith("confirm:submit") or value in ("确认", "确认提交", "提交", "submit",
-                                                             "confirm", "yes", "是"):
+        if value.startswith("confirm:submit") or typed_word(value) in (
+                "确认", "确认提交", "提交", "submit", "confirm", "yes", "是"):
             submit(ctx, draft.id)
             return
         ctx.report([Issue(field="confirm", code="choose_one")])

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-import zhconv
-
-from bot.handlers.context import Ctx
+from bot.handlers.context import Ctx, typed_word
 from bot.handlers.flows.items import accept_items, ask_items
 from bot.handlers.form import Accepted, Form, Step
 from core import rules
@@ -37,9 +35,7 @@ DELIVERY_WORDS = {
 def pick(words: Mapping[str, tuple[str, ...]], raw: str) -> str | None:
     """The key whose word the person typed (a button id's value, or a word for it; "專票"
     and "個人" in traditional script too)."""
-    value = raw.strip().lower()
-    if not value.isascii():
-        value = zhconv.convert(value, "zh-cn")
+    value = typed_word(raw)
     for key, options in words.items():
         if value == key or value in options:
             return key

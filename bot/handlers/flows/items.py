@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from bot.handlers.context import Ctx
+from bot.handlers.context import Ctx, typed_word
 from bot.handlers.form import Accepted
 from core import rules
 from core.catalog import classify
@@ -50,7 +50,7 @@ def ask_items(ctx: Ctx, draft: Draft) -> None:
 def accept_items(ctx: Ctx, draft: Draft, raw: str) -> Accepted | None:
     sub = ctx.state.sub.setdefault("items", {})
     value = raw.strip()
-    lowered = value.lower()
+    lowered = typed_word(value)  # "完成", "沒有了"
     if draft.prices_include_tax is None or lowered in GROSS_WORDS | NET_WORDS:
         return _accept_mode(ctx, draft, lowered)
     if sub.get("discount"):

@@ -14,9 +14,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-import zhconv
-
-from bot.handlers.context import Ctx
+from bot.handlers.context import Ctx, typed_word
 from bot.handlers.events import Choice, ErrorOut
 from bot.handlers.flows import ticket_desk as desk
 from bot.handlers.flows.ticket_messages import tt
@@ -59,7 +57,6 @@ _ASKS_FOR_PERSON = re.compile("^(?:" + "|".join((
     rf"(?:{_PERSON_EN}|live chat)(?: please| pls| now)?",
 )) + ")$")
 _TRAILING = re.compile(r"[\s?？!！。.,，~～]+$")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 # A bare noun ("客服", "人工服务", "agent") asks for a person only outside a form: at a form
@@ -69,9 +66,8 @@ _ALWAYS = ("人工", "转人工", "人工客服", "找人工", "human", "/ticket
 
 
 def _folded(text: str) -> str:
-    """Case, spaces, curly quotes and traditional script ("轉人工") folded."""
-    folded = " ".join(text.casefold().replace("’", "'").split())
-    return _TRAILING.sub("", zhconv.convert(folded, "zh-cn") if _CJK.search(folded) else folded)
+    """Case, spaces, curly quotes, traditional script ("轉人工") and closing marks folded."""
+    return _TRAILING.sub("", typed_word(" ".join(text.replace("’", "'").split())))
 
 
 def asks_for_person(text: str, *, mid_form: bool = False) -> bool:
@@ -86,7 +82,7 @@ def asks_for_person(text: str, *, mid_form: bool = False) -> bool:
 def _typed_category(text: str) -> str | None:
     """The category a pressed button or typed word names: its id or label in either language,
     or a part of one label only ("发票", "登录", "pay", "tech")."""
-    chosen = text.strip().lower()
+    chosen = typed_word(text)
     names = {category: {category, *(tt(f"ticket.category.{category}", lang).lower()
                                     for lang in ("zh", "en"))} for category in CATEGORIES}
     exact = [category for category, known in names.items() if chosen in known]
@@ -222,7 +218,7 @@ class TicketFlow:
         self._advance(ctx, "attachments")
 
     def _attachments(self, ctx: Ctx, value: str, took_files: bool) -> None:
-        if value.strip().lower() in DONE_WORDS:
+        if typed_word(value) in DONE_WORDS:
             self._advance(ctx, "confirm")
             return
         if not took_files:
@@ -230,7 +226,7 @@ class TicketFlow:
         self.ask(ctx)
 
     def _confirm(self, ctx: Ctx, value: str, _files: bool) -> None:
-        if value == "ticket_confirm:submit" or value.strip().lower() in SUBMIT_WORDS:
+        if value == "ticket_confirm:submit" or typed_word(value) in SUBMIT_WORDS:
             self._submit(ctx)
             return
         self._error(ctx, "confirm", "choose_one")
