@@ -61,9 +61,19 @@ def read_lines(path: Path) -> Iterable[str]:
             yield line
 
 
-def _alternation(words: Iterable[str], suffix: str = "") -> str:
+_ARTICLE_GAP = r" (?:(?:a|an|the) )?"
+_ARTICLES = re.compile(r"(?<![a-z0-9])(?:a|an|the) ")
+
+
+def _without_articles(phrase: str) -> str:
+    """A phrase of en_zh.txt without its articles: the key its every spelling is found by."""
+    return _ARTICLES.sub("", phrase) if " " in phrase else phrase
+
+
+def _alternation(words: Iterable[str], suffix: str = "", space: str = " ") -> str:
     """A regex matching any of `words` (the longest one where several match), followed by
-    `suffix`, built as a trie: hundreds of terms cost one pass, not one try per term."""
+    `suffix`, built as a trie: hundreds of terms cost one pass, not one try per term. A space
+    in a word matches `space` (a pattern)."""
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
     for word in set(words):
         node = trie
@@ -72,7 +82,8 @@ def _alternation(words: Iterable[str], suffix: str = "") -> str:
         node[""] = {}
 
     def pattern(node: dict) -> str:  # type: ignore[type-arg]
-        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        branches = [(space if char == " " else re.escape(char)) + pattern(child)
+                    for char, child in sorted(node.items()) if char]
         if not branches:
             return suffix
         either = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -88,13 +99,16 @@ def load_term_maps(dict_dir: Path = DICT_DIR) -> TermMaps:
     english_map: dict[str, str] = {}
     for line in read_lines(dict_dir / "en_zh.txt"):
         term, _, chinese = line.partition("=")
-        english_map[term.strip().lower()] = chinese.strip()
+        english_map[_without_articles(term.strip().lower())] = chinese.strip()
     synonym_map: dict[str, str] = {}
     for line in read_lines(dict_dir / "synonyms.txt"):
         forms = [form.strip() for form in line.split("=") if form.strip()]
         for form in forms:
             synonym_map.setdefault(clean(form), clean(forms[0]))
-    english = re.compile(r"(?<![a-z])(" + _alternation(english_map, r"(?:s|es)?") + r")(?![a-z])")
+    # "issue a fapiao" and "issue the invoice" are the phrase "issue invoice": an article may
+    # stand between a phrase's words.
+    english = re.compile(r"(?<![a-z])(" + _alternation(english_map, r"(?:s|es)?", _ARTICLE_GAP)
+                         + r")(?![a-z])")
     # The canonical forms are in the alternation too, so "购买方" is not re-read as "购" + "买方".
     synonyms = re.compile("(" + _alternation(synonym_map) + ")")
     fillers = re.compile(_alternation(FILLERS))
@@ -175,7 +189,7 @@ def _fapiao(match: re.Match[str]) -> str:
 
 def _english_to_chinese(text: str, maps: TermMaps) -> str:
     def replace(match: re.Match[str]) -> str:
-        word = match.group(1)
+        word = _without_articles(match.group(1))
         found = maps.english_map.get(word) or maps.english_map.get(word.rstrip("s"))
         if found is None and word.endswith("es"):
             found = maps.english_map.get(word[:-2])

@@ -71,6 +71,17 @@ def test_fapiao_is_read_as_invoice_in_every_invoice_phrase(text: str, term: str)
     assert term in normalize(text)
 
 
+@pytest.mark.parametrize("text", ["issue invoice", "issue an invoice", "issue the invoice",
+                                  "How do I issue a fapiao?"])
+def test_an_article_between_a_phrases_words_does_not_hide_it(text: str) -> None:
+    assert "开票" in normalize(text)
+
+
+def test_articles_elsewhere_and_inside_words_are_left_alone() -> None:
+    assert normalize("a4 paper") == "a4 纸质"
+    assert normalize("what is a red letter invoice") == "what is a 红字发票"
+
+
 def test_plural_english_terms_map_too() -> None:
     assert normalize("invoices") == "发票"
 
