@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.handlers.context import Ctx
+from bot.handlers.context import Ctx, typed_word
 from bot.handlers.events import Choice
 from bot.handlers.flows.ticket import offer_choice
 from bot.handlers.messages import t
@@ -76,7 +76,7 @@ class FaqResponder:
             return
         from knowledge.service import chitchat_kind
 
-        verdict = _simplified(text.strip())  # "不對" is "不对"
+        verdict = typed_word(text)  # "不對" is "不对"
         if NOT_HELPFUL.match(verdict):  # "不对" under an answer: 👎, and what else is near
             shown = ctx.state.faq_context_entry if self._fresh(ctx) else ""
             if shown:
@@ -214,13 +214,6 @@ class FaqResponder:
 
 
 _WORD = re.compile(r"\w")
-
-
-def _simplified(text: str) -> str:
-    """Traditional characters as simplified ones, for the typed verdicts above."""
-    import zhconv
-
-    return zhconv.convert(text, "zh-cn") if text and not text.isascii() else text
 
 
 def _reply_lang(ctx: Ctx, question: str) -> Lang:
