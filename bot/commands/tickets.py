@@ -22,7 +22,7 @@ from core.settings import Settings
 from core.sla import clock_view
 from core.storage import open_repository
 from core.storage.tickets import SqliteTicketStore
-from core.ticket_models import AGENT_ROLES, subject_of
+from core.ticket_models import AGENT_ROLES, staff_subject
 from core.tickets import Ticket, Tickets, TicketStatus
 
 # action -> (its text argument, required?)
@@ -96,12 +96,11 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=2))
         return 0
-    for record in records:
+    for ticket, record in zip(tickets, records, strict=True):
         due = min((c["due_at"] for c in record["sla"].values()
                    if c["due_at"] and not c["met_at"] and not c["paused"]), default="-")
         print(f"{record['id']}\t{record['status']}\t{record['priority']}\t{record['category']}\t"
-              f"T{record['tier']}\t{record['assignee'] or '-'}\t{due}\t"
-              f"{subject_of(mask_text(record['description']))}")
+              f"T{record['tier']}\t{record['assignee'] or '-'}\t{due}\t{staff_subject(ticket)}")
     return 0
 
 
