@@ -36,8 +36,7 @@ sys.path.insert(0, str(HERE.parent))
 from bot.bootstrap import PACKAGE_KB, build_services  # noqa: E402
 from bot.handlers.events import Inbound  # noqa: E402
 from bot.handlers.registry import build_engine  # noqa: E402
-from bot.telegram.app import TelegramConfig, assemble  # noqa: E402
-from bot.telegram.ledger import SEND_KIND, UPDATE_KIND  # noqa: E402
+from bot.telegram.app import KINDS, TelegramConfig, assemble  # noqa: E402
 from bot.telegram.runner import serve  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from tests.e2e.fake_telegram import FakeTelegram  # noqa: E402
@@ -111,8 +110,8 @@ async def telegram_run(users: int, tmp: Path, ours: Connection,
 def _finished(repo: Any, total: int) -> bool:
     """Counted in SQL: loading every mark would slow down the run it measures."""
     sql = "SELECT count(*) FROM docs WHERE kind = ?"
-    handled = repo.db.execute(sql, [UPDATE_KIND]).fetchone()[0]
-    return bool(handled >= total and not repo.db.execute(sql, [SEND_KIND]).fetchone()[0])
+    handled = repo.db.execute(sql, [KINDS.update]).fetchone()[0]
+    return bool(handled >= total and not repo.db.execute(sql, [KINDS.send]).fetchone()[0])
 
 
 def engine_run(users: int, tmp: Path) -> tuple[float, int]:

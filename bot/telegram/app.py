@@ -18,15 +18,17 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.handlers.engine import Engine
 from bot.handlers.services import Services
-from bot.telegram.handlers import TelegramFrontEnd
-from bot.telegram.ledger import EngineThread, Ledger
-from bot.telegram.limits import RateLimiter
-from bot.telegram.sender import Notifier, Sender
+from bot.platform.ledger import EngineThread, Kinds, Ledger
+from bot.platform.limits import RateLimiter
+from bot.platform.sender import Notifier, Sender
+from bot.telegram.handlers import PLATFORM, TelegramFrontEnd
+from bot.telegram.outgoing import perform, reply_actions
 from bot.telegram.transport import AiohttpRequest
 
 CONCURRENT_CALLS = 8  # requests to Telegram in flight at once; the others wait their turn
 TOKEN_SHAPE = re.compile(r"^\d+:[\w-]+$")
 PTBApplication = Application[Any, Any, Any, Any, Any, Any]
+KINDS = Kinds.of(PLATFORM)  # tg_update, tg_send, tg_pressed, tg_cb
 
 
 class TelegramConfigError(ValueError):
@@ -97,11 +99,17 @@ def assemble(services: Services, engine: Engine, config: TelegramConfig,
              files_dir: Path | None = None) -> TelegramBot:
     app = build_application(config)
     thread = EngineThread()
-    ledger = Ledger(services.repo, services.clock)
-    sender = Sender(app.bot, thread, ledger)
-    notifier = Notifier(engine, ledger, thread, sender, interval=config.notify_interval)
+    ledger = Ledger(services.repo, services.clock, KINDS, reply_actions)
+    sender = Sender(lambda chat, action: perform(app.bot, int(chat), action), thread, ledger)
+    notifier = Notifier(engine, ledger, thread, sender, f"{PLATFORM}:", _chat_of,
+                        interval=config.notify_interval)
     limiter = RateLimiter(burst=config.rate_burst, per_second=config.rate_per_second)
-    front = TelegramFrontEnd(engine, ledger, thread, sender, notifier, limiter,
+    front = TelegramFrontEnd(app.bot, engine, ledger, thread, sender, notifier, limiter,
                              files_dir or services.files_dir)
     front.register(app)
     return TelegramBot(app, front, notifier, sender, ledger, thread, config, services)
+
+
+def _chat_of(user: str) -> int | None:
+    """A Telegram person's chat is their numeric id."""
+    return int(user) if user.lstrip("-").isdigit() else None

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from telegram import Message, Update, User
+from telegram import Bot, Message, Update, User
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -27,18 +27,11 @@ from telegram.ext import (
 from bot.handlers.engine import Engine
 from bot.handlers.events import Choice, FileRef, Inbound, Outcome, Reply
 from bot.handlers.state import load_state
-from bot.telegram.ledger import EngineThread, Ledger
-from bot.telegram.limits import RateLimiter
+from bot.platform.ledger import Action, EngineThread, Ledger
+from bot.platform.limits import RateLimiter
+from bot.platform.sender import DeliveryFailed, KeyedLocks, Notifier, Sender
 from bot.telegram.messages import COMMANDS, tg_text
-from bot.telegram.outgoing import (
-    TEXT_LIMIT,
-    Action,
-    DeliveryFailed,
-    perform,
-    utf16_len,
-    with_retries,
-)
-from bot.telegram.sender import KeyedLocks, Notifier, Sender
+from bot.telegram.outgoing import TEXT_LIMIT, perform, utf16_len, with_retries
 from core.i18n import Lang, normalise_lang
 
 logger = logging.getLogger(__name__)
@@ -51,8 +44,10 @@ DONE = "done"  # what a turn on the engine thread returns when nothing is left t
 
 
 class TelegramFrontEnd:
-    def __init__(self, engine: Engine, ledger: Ledger, thread: EngineThread, sender: Sender,
-                 notifier: Notifier, limiter: RateLimiter, files_dir: Path) -> None:
+    def __init__(self, bot: Bot, engine: Engine, ledger: Ledger, thread: EngineThread,
+                 sender: Sender, notifier: Notifier, limiter: RateLimiter,
+                 files_dir: Path) -> None:
+        self.bot = bot
         self.engine = engine
         self.ledger = ledger
         self.thread = thread
@@ -128,7 +123,7 @@ class TelegramFrontEnd:
 
     # -- on the engine thread ------------------------------------------------------------
     def _turn(self, update_id: int, inbound: Inbound,
-              first: list[Action] | None, pressed: int | None = None) -> Any:
+              first: list[Action] | None, pressed: str | None = None) -> Any:
         if self.ledger.seen(update_id):
             return DONE
         committed: list[Any] = []
@@ -145,9 +140,9 @@ class TelegramFrontEnd:
                edit: Action | None) -> Any:
         if self.ledger.seen(update_id):
             return DONE
-        if edit is not None and self.ledger.pressed(int(inbound.user), edit["message_id"]):
+        pressed = f"{inbound.user}:{edit['message_id']}" if edit is not None else None
+        if pressed is not None and self.ledger.pressed(pressed):
             return "pressed"
-        pressed = edit["message_id"] if edit is not None else None
         choice = inbound.model_copy(update={"choice": self.ledger.resolve(data)})
         return self._turn(update_id, choice, [edit] if edit else None, pressed)
 
@@ -207,14 +202,14 @@ class TelegramFrontEnd:
 
     async def _say_now(self, chat_id: int, text: str) -> None:
         try:
-            await perform(self.sender.bot, chat_id, {"op": "text", "text": text})
+            await perform(self.bot, chat_id, {"op": "text", "text": text})
         except DeliveryFailed:
             logger.warning("could not tell chat %s about the flood limit", chat_id)
 
     async def _answer(self, query_id: str, text: str | None) -> None:
         """Stop the button's spinner; an expired query is not worth a retry."""
         try:
-            await with_retries(lambda: self.sender.bot.answer_callback_query(query_id, text=text),
+            await with_retries(lambda: self.bot.answer_callback_query(query_id, text=text),
                                "answerCallbackQuery", attempts=2)
         except (TelegramError, DeliveryFailed) as error:
             logger.info("answerCallbackQuery failed: %s", error)

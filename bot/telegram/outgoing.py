@@ -1,5 +1,7 @@
 """Neutral replies -> what Telegram is asked to do, and doing it with retries.
 
+`DeliveryFailed` (bot.platform.sender) is raised when every retry failed.
+
 A reply becomes "actions" (plain JSON, so they can wait in the database): a text message with
 its inline keyboard, a file, or an edit of the message whose button was pressed. `Sender` plays
 them in order with Telegram's flood control (429 retry_after) and network errors retried with
@@ -18,13 +20,15 @@ import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.handlers.events import Choice, Reply
+from bot.platform.ledger import Action
+from bot.platform.sender import DeliveryFailed
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +39,8 @@ PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 MAX_ATTEMPTS = 6
 MAX_WAIT = 60.0  # seconds: the longest single wait before a retry
 
-Action = dict[str, Any]
 Keyboard = list[list[list[str]]]  # rows of [label, callback_data]
 T = TypeVar("T")
-
-
-class DeliveryFailed(Exception):
-    """Telegram could not be reached after every retry: try the whole action again later."""
 
 
 # -- text ---------------------------------------------------------------------------------

@@ -22,9 +22,10 @@ from aiohttp import web
 from telegram import BotCommand, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
+from bot.platform.sender import DeliveryFailed
 from bot.telegram.app import TelegramBot
 from bot.telegram.messages import COMMANDS, tg_text
-from bot.telegram.outgoing import DeliveryFailed, retry_after_seconds, with_retries
+from bot.telegram.outgoing import retry_after_seconds, with_retries
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,7 @@ from bot.handlers.engine import Engine
 from bot.handlers.registry import build_engine
 from bot.handlers.services import Services
 from bot.handlers.state import load_state
-from bot.telegram.app import TelegramBot, TelegramConfig, assemble
-from bot.telegram.ledger import SEND_KIND
+from bot.telegram.app import KINDS, TelegramBot, TelegramConfig, assemble
 from bot.telegram.runner import WebhookOptions, serve
 from core.settings import Settings
 from tests.e2e.fake_telegram import Call, FakeTelegram
@@ -76,13 +75,13 @@ class Harness:
 
     def _settled(self, update_id: int) -> bool:
         repo = self.services.repo
-        return (self.bot.ledger.seen(update_id) and not list(repo.docs(SEND_KIND))
+        return (self.bot.ledger.seen(update_id) and not list(repo.docs(KINDS.send))
                 and not self.bot.sender._inflight)
 
     async def quiet(self, timeout: float = 30.0) -> None:
         """Wait until nothing is queued to send (the notifier's deliveries included)."""
         deadline = time.monotonic() + timeout
-        while list(await asyncio.to_thread(lambda: list(self.services.repo.docs(SEND_KIND)))):
+        while list(await asyncio.to_thread(lambda: list(self.services.repo.docs(KINDS.send)))):
             if time.monotonic() > deadline:
                 raise AssertionError("sends still queued")
             await asyncio.sleep(0.02)

@@ -1,8 +1,9 @@
-"""Getting queued sends to Telegram: one chat at a time in order, a failed send tried again.
+"""Getting queued sends to a platform: one chat at a time in order, a failed send tried again.
 
-`Sender` plays a `tg_send` document (see ledger.py) and deletes it when Telegram has it all;
-`Notifier` is the loop that moves the durable outbox of `tg:` people (approvals, rejections,
-PDFs, ticket replies) into sends, and retries sends left over by a failure or a crash.
+`Sender` plays a `*_send` document (see ledger.py) through the platform's `perform` and deletes
+it when the platform has it all; `Notifier` is the loop that moves the durable outbox of the
+platform's people (approvals, rejections, PDFs, ticket replies, staff notices) into sends, and
+retries sends left over by a failure or a crash.
 """
 
 from __future__ import annotations
@@ -10,22 +11,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Coroutine, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Hashable
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
-from telegram import Bot
-
 from bot.handlers.engine import Engine
-from bot.telegram.ledger import EngineThread, Ledger
-from bot.telegram.outgoing import DeliveryFailed, perform
+from bot.platform.ledger import Action, Chat, EngineThread, Ledger
 
 logger = logging.getLogger(__name__)
 
 PRUNE_EVERY = 600.0  # seconds
 RETRY_CAP = 300.0  # seconds: the longest wait before a failed send is tried again
-PLATFORM_PREFIX = "tg:"
 FINISHED_MEMORY = 10_000  # sent keys remembered, so a sweep that read one late skips it
+QUIET_OPS = ("edit",)  # actions after which progress is not worth a write (re-doing is harmless)
+
+Perform = Callable[[Chat, Action], Awaitable[None]]  # one action, retried; DeliveryFailed if not
+ChatOf = Callable[[str], Chat | None]  # the platform-local part of a person's key -> a chat
+
+
+class DeliveryFailed(Exception):
+    """The platform could not be reached after every retry: try the whole action again later."""
 
 
 class KeyedLocks:
@@ -50,8 +55,8 @@ class KeyedLocks:
 
 
 class Sender:
-    def __init__(self, bot: Bot, thread: EngineThread, ledger: Ledger) -> None:
-        self.bot = bot
+    def __init__(self, perform: Perform, thread: EngineThread, ledger: Ledger) -> None:
+        self.perform = perform
         self.thread = thread
         self.ledger = ledger
         self.chats = KeyedLocks()
@@ -79,7 +84,7 @@ class Sender:
         actions: list[dict[str, Any]] = doc["actions"]
         while doc["done"] < len(actions):
             try:
-                await perform(self.bot, int(doc["chat_id"]), actions[doc["done"]])
+                await self.perform(doc["chat_id"], actions[doc["done"]])
             except DeliveryFailed as error:
                 doc["attempts"] = int(doc.get("attempts", 0)) + 1
                 wait = min(2.0 ** doc["attempts"], RETRY_CAP)
@@ -89,7 +94,7 @@ class Sender:
                 await self.thread.run(self.ledger.progress, key, doc)
                 return
             doc["done"] += 1
-            if doc["done"] < len(actions) and actions[doc["done"] - 1]["op"] != "edit":
+            if doc["done"] < len(actions) and actions[doc["done"] - 1]["op"] not in QUIET_OPS:
                 await self.thread.run(self.ledger.progress, key, doc)  # a crash resends the rest
         self._finished[key] = None
         while len(self._finished) > FINISHED_MEMORY:
@@ -114,11 +119,14 @@ class Sender:
 
 
 class Notifier:
-    """Every `interval` seconds, or at once when kicked (after each update), deliver outboxes."""
+    """Every `interval` seconds, or at once when kicked (after each update), deliver outboxes:
+    those of people whose key starts with `prefix` ("tg:"), to the chat `chat_of` names."""
 
     def __init__(self, engine: Engine, ledger: Ledger, thread: EngineThread, sender: Sender,
-                 interval: float = 1.0) -> None:
+                 prefix: str, chat_of: ChatOf, interval: float = 1.0) -> None:
         self.engine = engine
+        self.prefix = prefix
+        self.chat_of = chat_of
         self.ledger = ledger
         self.thread = thread
         self.sender = sender
@@ -159,15 +167,18 @@ class Notifier:
                 self.spawn(self.sender.deliver(key, doc))
 
     def _collect(self, leftovers: bool) -> list[tuple[str, dict[str, Any]]]:
-        """On the engine thread: each waiting `tg:` outbox becomes a send, atomically."""
+        """On the engine thread: each waiting outbox of this platform becomes a send,
+        atomically."""
         repo = self.ledger.repo
         fresh: list[tuple[str, dict[str, Any]]] = []
         for user_key in self.engine.services.notifier.pending_users():
-            chat = user_key.removeprefix(PLATFORM_PREFIX)
-            if not user_key.startswith(PLATFORM_PREFIX) or not chat.lstrip("-").isdigit():
+            if not user_key.startswith(self.prefix):
+                continue
+            chat = self.chat_of(user_key.removeprefix(self.prefix))
+            if chat is None:
                 continue
             with repo.transaction():
-                queued = self.ledger.queue(int(chat), self.engine.deliver_pending(user_key))
+                queued = self.ledger.queue(chat, self.engine.deliver_pending(user_key))
             if queued is not None and not leftovers:
                 fresh.append(queued)
         return self.ledger.waiting() if leftovers else fresh
