@@ -1,4 +1,5 @@
-"""`sifbot run telegram [--webhook-url URL --port N --secret S]` and `sifbot run slack`."""
+"""`sifbot run telegram [--webhook-url URL --port N --secret S]` and
+`sifbot run slack [--http --port N [--host H]]`."""
 
 from __future__ import annotations
 
@@ -26,10 +27,12 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
                           "$TELEGRAM_WEBHOOK_SECRET, else a random one each start)")
     telegram.add_argument("--poll-timeout", type=int, default=25, help=argparse.SUPPRESS)
     telegram.set_defaults(func=run_telegram)
-    slack = platforms.add_parser("slack", parents=[common], help="Slack (not built yet)")
-    slack.add_argument("--http", action="store_true")
-    slack.add_argument("--port", type=int)
-    slack.add_argument("--host", default="127.0.0.1")
+    slack = platforms.add_parser(
+        "slack", parents=[common], help="Slack (Socket Mode, or HTTP with --http)")
+    slack.add_argument("--http", action="store_true",
+                       help="serve Bolt's HTTP mode on /slack/events instead of Socket Mode")
+    slack.add_argument("--port", type=int, help="port HTTP mode listens on")
+    slack.add_argument("--host", default="127.0.0.1", help="address HTTP mode listens on")
     slack.set_defaults(func=run_slack)
 
 
@@ -64,4 +67,25 @@ def run_telegram(args: argparse.Namespace) -> int:
 
 
 def run_slack(args: argparse.Namespace) -> int:
-    raise UsageError("sifbot run slack: the Slack front end is not built yet")
+    from bot.slack.app import SlackConfig, SlackConfigError, assemble
+    from bot.slack.runner import HttpOptions, StartFailed, run_blocking
+
+    if args.port is not None and not args.http:
+        raise UsageError("sifbot run slack: --port needs --http (Socket Mode listens nowhere)")
+    if args.http and args.port is None:
+        raise UsageError("sifbot run slack: --http needs --port")
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise UsageError("sifbot run slack: --port must be 0 to 65535")
+    try:
+        config = SlackConfig.from_env(http=args.http)
+    except SlackConfigError as error:
+        raise UsageError(f"sifbot run slack: {error}") from error
+    logging.getLogger("bot").setLevel(logging.INFO)
+    services, engine = build(args.config, args.db, args.kb)
+    http = HttpOptions(port=args.port, host=args.host) if args.http else None
+    try:
+        run_blocking(assemble(services, engine, config), http)
+    except StartFailed as error:
+        print(f"sifbot run slack: {error}", file=sys.stderr)
+        return 1
+    return 0

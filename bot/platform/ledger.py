@@ -16,6 +16,8 @@ Every method here runs where the engine runs (see `EngineThread`), one call at a
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import itertools
 import time
 from collections.abc import Callable
@@ -34,6 +36,20 @@ Action = dict[str, Any]
 Chat = int | str
 Remember = Callable[[str, str], None]  # (token, button id): keep a long id behind a token
 ToActions = Callable[[list[Reply], Remember], list[Action]]
+
+
+TOKEN_PREFIX = "~"  # button data starting with this is a stored token, not a button id
+
+
+def button_data(choice_id: str, limit: int, remember: Remember) -> str:
+    """What a button carries: the id itself when it fits `limit` bytes, else a short token
+    (same id, same token) that `remember(token, id)` stores and `Ledger.resolve` looks up."""
+    if len(choice_id.encode()) <= limit and not choice_id.startswith(TOKEN_PREFIX):
+        return choice_id
+    digest = hashlib.sha256(choice_id.encode()).digest()
+    token = TOKEN_PREFIX + base64.urlsafe_b64encode(digest).decode()[:24]
+    remember(token, choice_id)
+    return token
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ the turn again; a crash after it sends the stored replies on restart, never the 
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
@@ -25,22 +24,22 @@ from telegram.ext import (
 )
 
 from bot.handlers.engine import Engine
-from bot.handlers.events import Choice, FileRef, Inbound, Outcome, Reply
+from bot.handlers.events import Choice, FileRef, Inbound, Reply
 from bot.handlers.state import load_state
 from bot.platform.ledger import Action, EngineThread, Ledger
 from bot.platform.limits import RateLimiter
 from bot.platform.sender import DeliveryFailed, KeyedLocks, Notifier, Sender
+from bot.platform.text import utf16_len
+from bot.platform.turns import DONE, received_file_path, run_turn
 from bot.telegram.messages import COMMANDS, tg_text
-from bot.telegram.outgoing import TEXT_LIMIT, perform, utf16_len, with_retries
+from bot.telegram.outgoing import TEXT_LIMIT, perform, with_retries
 from core.i18n import Lang, normalise_lang
 
 logger = logging.getLogger(__name__)
 
 PLATFORM = "tg"
 FILE_LIMIT_MB = 20  # the Bot API's getFile limit
-SAFE_NAME = re.compile(r"[^\w.\-]+")
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-DONE = "done"  # what a turn on the engine thread returns when nothing is left to do
 
 
 class TelegramFrontEnd:
@@ -124,17 +123,8 @@ class TelegramFrontEnd:
     # -- on the engine thread ------------------------------------------------------------
     def _turn(self, update_id: int, inbound: Inbound,
               first: list[Action] | None, pressed: str | None = None) -> Any:
-        if self.ledger.seen(update_id):
-            return DONE
-        committed: list[Any] = []
-
-        def record(outcome: Outcome) -> None:  # inside the turn's own transaction
-            replies = [*outcome.replies, *self.engine.deliver_pending(inbound.user_key)]
-            committed.append(self.ledger.commit_turn(update_id, int(inbound.user), replies,
-                                                     first, pressed))
-
-        self.engine.handle(inbound, on_commit=record)
-        return committed[0]
+        return run_turn(self.engine, self.ledger, update_id, inbound, int(inbound.user), first,
+                        pressed)
 
     def _press(self, update_id: int, inbound: Inbound, data: str,
                edit: Action | None) -> Any:
@@ -230,11 +220,11 @@ class TelegramFrontEnd:
             mime = item.mime_type or ""
         if (item.file_size or 0) > FILE_LIMIT_MB * 1024 * 1024:
             return "file_too_big"
-        folder = self.files_dir / "telegram" / str(user.id)
-        target = folder / f"{item.file_unique_id}-{_safe(name)}"
+        target = received_file_path(self.files_dir, "telegram", str(user.id),
+                                    item.file_unique_id, name)
         try:
             remote = await with_retries(lambda: item.get_file(), "getFile")
-            folder.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
             await with_retries(lambda: remote.download_to_drive(target), "download")
         except (TelegramError, DeliveryFailed, OSError) as error:
             logger.warning("file from %s not fetched: %s", _key(user), error)
@@ -262,7 +252,3 @@ def _lang(user: User) -> Lang:
 
 def _key(user: User) -> str:
     return f"{PLATFORM}:{user.id}"
-
-
-def _safe(name: str) -> str:
-    return SAFE_NAME.sub("_", Path(name).name).strip("._")[:80] or "file"

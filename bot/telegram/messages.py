@@ -6,9 +6,11 @@ what exists because this is Telegram (a command menu, a flood limit, a file too 
 
 from __future__ import annotations
 
+from bot.platform.messages import PLATFORM_MESSAGES
 from core.i18n import Lang, render
 
 TG_MESSAGES: dict[str, dict[str, str]] = {
+    **PLATFORM_MESSAGES,
     "welcome": {
         "zh": "您好！我是 Sif 发票助手。\n"
               "• /invoice 申请开发票（一步一步填写，可随时返回、修改、暂存）\n"
@@ -33,25 +35,6 @@ TG_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "在线工单即将开放。您可以先直接描述问题，我会尽量从知识库回答。",
         "en": "Support tickets are not open in this chat yet. Describe your problem and I will "
               "try to answer it from the knowledge base.",
-    },
-    "rate_limited": {
-        "zh": "您发送得有点快了 🙏 请 {seconds} 秒后再发。刚才那条消息我没有处理，请稍后重发。",
-        "en": "You are sending messages a little fast 🙏 Please wait {seconds} s and send it "
-              "again; I did not process that last message.",
-    },
-    "already_chosen": {
-        "zh": "这个按钮已经按过了。",
-        "en": "You already pressed this button.",
-    },
-    "chosen": {"zh": "已选择：{label}", "en": "Chosen: {label}"},
-    "file_too_big": {
-        "zh": "文件太大了（上限 {limit} MB），请压缩或截图后再发。",
-        "en": "That file is too big (the limit is {limit} MB); please compress it or send a "
-              "screenshot.",
-    },
-    "file_failed": {
-        "zh": "文件没有收到，请再发一次。",
-        "en": "I could not fetch that file; please send it again.",
     },
     "unsupported": {
         "zh": "我能看懂文字、图片和文件（如 PDF），请用其中一种方式发送。",

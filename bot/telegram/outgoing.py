@@ -11,8 +11,6 @@ backoff; errors that a retry cannot fix (a blocked bot, a bad request) are logge
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import logging
 import random
 import unicodedata
@@ -27,14 +25,14 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.handlers.events import Choice, Reply
-from bot.platform.ledger import Action
+from bot.platform.ledger import Action, Remember, button_data
 from bot.platform.sender import DeliveryFailed
+from bot.platform.text import split_text
 
 logger = logging.getLogger(__name__)
 
 TEXT_LIMIT = 4096  # Bot API: message text, counted in UTF-16 code units
 CALLBACK_LIMIT = 64  # Bot API: callback_data, in bytes
-TOKEN_PREFIX = "~"  # callback data starting with this is a stored token, not a button id
 PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 MAX_ATTEMPTS = 6
 MAX_WAIT = 60.0  # seconds: the longest single wait before a retry
@@ -43,69 +41,9 @@ Keyboard = list[list[list[str]]]  # rows of [label, callback_data]
 T = TypeVar("T")
 
 
-# -- text ---------------------------------------------------------------------------------
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Cut a long text into messages at line breaks (then spaces, then anywhere) under `limit`."""
-    if utf16_len(text) <= limit:
-        return [text] if text.strip() else []
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if utf16_len(candidate) <= limit:
-            current = candidate
-            continue
-        if current.strip():
-            chunks.append(current)
-        current = ""
-        for piece in _split_line(line, limit):
-            if utf16_len(piece) == 0:
-                continue
-            if current:
-                chunks.append(current)
-            current = piece
-    if current.strip():
-        chunks.append(current)
-    return [chunk.strip("\n") for chunk in chunks if chunk.strip()]
-
-
-def _split_line(line: str, limit: int) -> list[str]:
-    """One line longer than the limit: cut at the last space that fits, else at the limit."""
-    pieces: list[str] = []
-    while utf16_len(line) > limit:
-        cut, size = 0, 0
-        for index, char in enumerate(line):
-            size += utf16_len(char)
-            if size > limit:
-                break
-            cut = index + 1
-        space = line.rfind(" ", 0, cut)
-        if space > cut // 2:
-            cut = space + 1
-        pieces.append(line[:cut].rstrip())
-        line = line[cut:]
-    pieces.append(line)
-    return pieces
-
-
 # -- keyboards ----------------------------------------------------------------------------
-def callback_token(choice_id: str) -> str:
-    """A short stand-in for a button id too long for callback_data (same id, same token)."""
-    digest = hashlib.sha256(choice_id.encode()).digest()
-    return TOKEN_PREFIX + base64.urlsafe_b64encode(digest).decode()[:24]
-
-
-def callback_data(choice_id: str, remember: Callable[[str, str], None]) -> str:
-    """The id itself when it fits; else a token that `remember(token, id)` stores."""
-    if len(choice_id.encode()) <= CALLBACK_LIMIT and not choice_id.startswith(TOKEN_PREFIX):
-        return choice_id
-    token = callback_token(choice_id)
-    remember(token, choice_id)
-    return token
+def callback_data(choice_id: str, remember: Remember) -> str:
+    return button_data(choice_id, CALLBACK_LIMIT, remember)
 
 
 def _width(label: str) -> int:
@@ -142,7 +80,7 @@ def reply_actions(replies: list[Reply], remember: Callable[[str, str], None]) ->
     """Each reply: its text in pieces (the keyboard on the last piece), then its files."""
     actions: list[Action] = []
     for reply in replies:
-        pieces = split_text(reply.text) or (["…"] if reply.choices else [])
+        pieces = split_text(reply.text, TEXT_LIMIT) or (["…"] if reply.choices else [])
         rows = keyboard_rows(reply.choices, remember) if reply.choices else None
         for n, piece in enumerate(pieces):
             actions.append({"op": "text", "text": piece,

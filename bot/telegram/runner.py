@@ -23,6 +23,7 @@ from telegram import BotCommand, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.platform.sender import DeliveryFailed
+from bot.platform.sla import sleep_unless_stopped, sweep_sla
 from bot.telegram.app import TelegramBot
 from bot.telegram.messages import COMMANDS, tg_text
 from bot.telegram.outgoing import retry_after_seconds, with_retries
@@ -51,9 +52,6 @@ class WebhookOptions:
         return path if path not in ("", "/") else "/telegram"
 
 
-SLA_SWEEP_SECONDS = 60.0
-
-
 async def serve(bot: TelegramBot, stop: asyncio.Event,
                 webhook: WebhookOptions | None = None,
                 ready: asyncio.Future[int] | None = None) -> None:
@@ -66,7 +64,7 @@ async def serve(bot: TelegramBot, stop: asyncio.Event,
         raise StartFailed(f"cannot start the Telegram bot: {error or type(error).__name__}") \
             from error
     notifier = asyncio.create_task(bot.notifier.run(stop))
-    sla = asyncio.create_task(_sweep_sla(bot, stop))
+    sla = asyncio.create_task(sweep_sla(bot.services, bot.thread, stop))
     try:
         await _set_commands(bot)
         if webhook is None:
@@ -120,17 +118,17 @@ async def _poll(bot: TelegramBot, stop: asyncio.Event, ready: asyncio.Future[int
         try:
             updates = fetch.result()
         except RetryAfter as error:
-            await _sleep(stop, retry_after_seconds(error))
+            await sleep_unless_stopped(stop, retry_after_seconds(error))
             continue
         except InvalidToken:
             raise
         except Conflict as error:  # another process polls with this token, or a webhook is set
             logger.error("getUpdates conflict: %s", error)
-            await _sleep(stop, 5.0)
+            await sleep_unless_stopped(stop, 5.0)
             continue
         except NetworkError as error:
             logger.warning("getUpdates failed: %s; again in %.0f s", error, delay)
-            await _sleep(stop, delay)
+            await sleep_unless_stopped(stop, delay)
             delay = min(delay * 2, 30.0)
             continue
         delay = 1.0
@@ -143,21 +141,6 @@ async def _poll(bot: TelegramBot, stop: asyncio.Event, ready: asyncio.Future[int
                                  allowed_updates=ALLOWED_UPDATES)
 
 
-async def _sweep_sla(bot: TelegramBot, stop: asyncio.Event) -> None:
-    """Every minute: SLA warnings and breaches (exactly once, also beside other sweepers)."""
-    if bot.services is None:
-        return
-    from bot.handlers.flows.ticket_desk import ticket_service
-
-    tickets = ticket_service(bot.services)
-    while not stop.is_set():
-        try:
-            await bot.thread.run(tickets.sweep)
-        except Exception:  # a failed sweep is retried next minute; the bot goes on
-            logger.exception("SLA sweep failed")
-        await _sleep(stop, SLA_SWEEP_SECONDS)
-
-
 async def handle_batch(bot: TelegramBot, updates: list[Update] | tuple[Update, ...]) -> None:
     """Chats in parallel, each chat's updates in order (the front end's per-chat lanes)."""
     results = await asyncio.gather(*(bot.front.process(bot.app, u) for u in updates),
@@ -165,11 +148,6 @@ async def handle_batch(bot: TelegramBot, updates: list[Update] | tuple[Update, .
     for update, result in zip(updates, results, strict=True):
         if isinstance(result, BaseException):
             logger.error("update %s failed", update.update_id, exc_info=result)
-
-
-async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-    with suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
 # -- webhook ------------------------------------------------------------------------------

@@ -183,14 +183,6 @@ def test_a_kill_after_the_turn_is_stored_loses_nothing_and_repeats_nothing(
     assert len(repo.drafts_of(f"tg:{CUSTOMER}")) == 1
 
 
-def test_run_slack_says_it_is_not_built_yet(tmp_path: Path) -> None:
-    with FakeTelegram() as fake:
-        result = run_sifbot(["run", "slack"], sifbot_env(fake, tmp_path))
-    assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        "sifbot run slack: the Slack front end is not built yet"]
-
-
 def test_run_telegram_without_a_token_is_a_usage_error(tmp_path: Path) -> None:
     with FakeTelegram() as fake:
         env = {k: v for k, v in sifbot_env(fake, tmp_path).items() if k != "TELEGRAM_BOT_TOKEN"}
