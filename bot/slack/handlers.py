@@ -29,7 +29,13 @@ from bot.platform.limits import RateLimiter
 from bot.platform.sender import KeyedLocks, Notifier, Sender
 from bot.platform.turns import DONE, received_file_path, run_turn
 from bot.slack.messages import slack_text
-from bot.slack.outgoing import ACTION_PREFIX, SlackOut, pressed_label, pressed_update
+from bot.slack.outgoing import (
+    ACTION_PREFIX,
+    SlackOut,
+    pressed_label,
+    pressed_update,
+    reply_actions,
+)
 from bot.slack.people import People
 from core.i18n import Lang
 from core.settings import Role
@@ -184,9 +190,9 @@ class SlackFrontEnd:
         wait = self.limiter.notice_due(_key(user))
         if wait:
             text = slack_text("rate_limited", lang, seconds=wait)
-            action = ({"op": "ephemeral", "channel": channel, "text": text}
-                      if channel and not channel.startswith("D") else
-                      {"op": "post", "text": text, "blocks": []})
+            in_channel = bool(channel) and not channel.startswith("D")
+            action = ({"op": "ephemeral", "channel": channel, "text": text} if in_channel
+                      else reply_actions([Reply(text=text)], _no_tokens)[0])
             self.notifier.spawn(self._say_now(user, action))
         return False
 
@@ -253,6 +259,10 @@ def plain_text(text: str, bot_user: str | None) -> str:
         return target.removeprefix("mailto:")
 
     return html.unescape(LINK.sub(readable, text)).strip()
+
+
+def _no_tokens(token: str, choice_id: str) -> None:
+    """A front-end notice has no buttons, so no button id needs a token."""
 
 
 def _key(user: str) -> str:

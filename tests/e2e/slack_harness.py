@@ -9,6 +9,7 @@ returning the Web API calls the turn made.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -26,6 +27,7 @@ from bot.slack.runner import HttpOptions, serve
 from core.settings import Settings
 from tests.e2e.fake_slack import Call, FakeSlack
 
+ROOT = Path(__file__).resolve().parents[2]
 EMPLOYEE, FINANCE, AGENT, ENGLISH = "U0EMP0001", "U0FIN0001", "U0AGT0001", "U0ENG0001"
 SUPPORT = "C0SUPPORT1"
 ROLES = {f"slack:{FINANCE}": "finance", f"slack:{AGENT}": "agent", "shell:agent": "agent"}
@@ -92,6 +94,19 @@ class SlackHarness:
 
     def step(self, user: str = EMPLOYEE) -> str | None:
         return load_state(self.services.repo, f"slack:{user}").step
+
+
+def slack_sifbot_env(fake: FakeSlack, tmp: Path) -> dict[str, str]:
+    """The environment of `sifbot` run as a process: the fake's Slack variables, the same
+    roles and support channel as the in-process bot, a database in `tmp`."""
+    config = tmp / "sifbot.toml"
+    config.write_text("[roles]\n" + "".join(f'"{u}" = "{r}"\n' for u, r in ROLES.items())
+                      + f'[support]\nchannel = "{SUPPORT}"\n'
+                      + "[issuance]\nemployee_requires_review = true\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "SIFBOT_", "SLACK_"))}
+    return {**env, **fake.env(), "SIFBOT_DB": str(tmp / "sifbot.db"),
+            "SIFBOT_CONFIG": str(config), "PYTHONPATH": str(ROOT)}
 
 
 def posted(calls: list[Call], to: str | None = None) -> list[str]:

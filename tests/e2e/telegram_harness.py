@@ -104,17 +104,19 @@ def texts(calls: list[Call], user: int | None = None) -> list[str]:
             and (user is None or c["chat_id"] == user)]
 
 
-def services_on(db: Path, files: Path) -> tuple[Services, Engine]:
-    services = build_services(Settings.model_validate({"roles": ROLES}), db, PACKAGE_KB,
-                              files_dir=files)
+def services_on(db: Path, files: Path,
+                settings: dict[str, Any] | None = None) -> tuple[Services, Engine]:
+    services = build_services(Settings.model_validate(settings or {"roles": ROLES}), db,
+                              PACKAGE_KB, files_dir=files)
     return services, build_engine(services)
 
 
 @asynccontextmanager
 async def running_bot(fake: FakeTelegram, tmp: Path, webhook: WebhookOptions | None = None,
+                      settings: dict[str, Any] | None = None,
                       **config: Any) -> AsyncIterator[Harness]:
     db = tmp / "sifbot.db"
-    services, engine = services_on(db, tmp / "files")
+    services, engine = services_on(db, tmp / "files", settings)
     options = {"poll_timeout": 1, "notify_interval": 0.2, **config}
     bot = assemble(services, engine, TelegramConfig.from_env(fake.env, **options))
     stop = asyncio.Event()
