@@ -76,6 +76,8 @@ class SlackConfig:
             if not re.match(r"^https?://[^/]+/", base + ("/" if not base.endswith("/") else "")):
                 raise SlackConfigError(f"SLACK_API_BASE must be an http(s) URL, got {base!r}")
             base = base if base.endswith("/") else base + "/"
+            if not urlsplit(base).hostname:
+                raise SlackConfigError(f"SLACK_API_BASE has no host: {base!r}")
         return cls(bot_token=bot_token, app_token=app_token if not http else None,
                    signing_secret=secret if http else None, api_base=base, **overrides)
 

@@ -250,14 +250,16 @@ def plain_text(text: str, bot_user: str | None) -> str:
     the bot's own mention dropped, other mentions kept readable, &amp; &lt; &gt; undone."""
     def readable(match: re.Match[str]) -> str:
         target, label = match.group("target"), match.group("label")
-        if bot_user and target == f"@{bot_user}":
-            return ""
+        if target.startswith("#"):  # <#C123|general>
+            return f"#{label}" if label else target
         if label:
             return label
         if target.startswith("!"):  # <!channel>, <!here>: said, not shouted
             return "@" + target[1:].split("^")[0]
         return target.removeprefix("mailto:")
 
+    if bot_user:
+        text = re.sub(rf"<@{re.escape(bot_user)}(?:\|[^<>]*)?>[ \t]*", "", text)
     return html.unescape(LINK.sub(readable, text)).strip()
 
 

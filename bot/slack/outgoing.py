@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 SECTION_LIMIT = 3000  # Block Kit: a section's text
 BLOCKS_PER_MESSAGE = 50
 BUTTONS_PER_BLOCK = 25
+MAX_BUTTONS = 100  # a message keeps room for its text; no reply of ours comes near this
 LABEL_LIMIT = 75  # a button's text
 VALUE_LIMIT = 2000  # a button's value
 ACTION_PREFIX = "sif-"  # action_id of our buttons: sif-0, sif-1, ... (unique in a message)
@@ -43,6 +44,10 @@ def _plain(text: str) -> dict[str, Any]:
 
 def choice_blocks(choices: list[Choice], remember: Remember) -> list[dict[str, Any]]:
     """Answers first, navigation (nav:*) in a row of its own, at most 25 buttons a block."""
+    if len(choices) > MAX_BUTTONS:
+        logger.warning("a reply offers %d choices; the first %d are shown", len(choices),
+                       MAX_BUTTONS)
+        choices = choices[:MAX_BUTTONS]
     answers = [c for c in choices if not c.id.startswith("nav:")]
     navigation = [c for c in choices if c.id.startswith("nav:")]
     blocks: list[dict[str, Any]] = []

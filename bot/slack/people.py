@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -35,7 +36,7 @@ class People:
             answer = await self.client.users_info(user=user, include_locale=True)
             person = answer.get("user") or {}
             lang, until = normalise_lang(person.get("locale")), now + KEEP
-        except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
+        except (SlackApiError, SlackClientError, ClientError, OSError, TimeoutError) as error:
             logger.info("users.info failed for a person: %s", type(error).__name__)
             lang, until = (known[0] if known else "zh"), now + RETRY
         if len(self._langs) >= MAX_PEOPLE:
