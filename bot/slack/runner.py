@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-from contextlib import suppress
 from dataclasses import dataclass
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.platform.sla import sweep_sla
+from bot.platform.lifecycle import loops_beside, run_until_signalled
 from bot.slack.app import SlackBot
 
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-SHUTDOWN_GRACE = 5.0  # seconds for sends under way at SIGTERM
 
 
 class StartFailed(Exception):
@@ -45,34 +42,19 @@ async def serve(bot: SlackBot, stop: asyncio.Event, http: HttpOptions | None = N
         bot.thread.close()
         raise StartFailed(f"cannot start the Slack app: {_reason(error)}") from error
     bot.front.bot_user = identity.get("user_id")
-    notifier = asyncio.create_task(bot.notifier.run(stop))
-    sla = asyncio.create_task(sweep_sla(bot.services, bot.thread, stop))
     try:
-        if http is None:
-            await _socket_mode(bot, stop, ready)
-        else:
-            await _http(bot, stop, http, ready)
+        async with loops_beside(bot.notifier, bot.sender, bot.thread, bot.services, stop):
+            if http is None:
+                await _socket_mode(bot, stop, ready)
+            else:
+                await _http(bot, stop, http, ready)
     finally:
-        stop.set()
-        with suppress(asyncio.CancelledError):
-            await notifier
-            await sla
-        await bot.notifier.drain(SHUTDOWN_GRACE)
-        await bot.sender.flush()
         bot.thread.close()
 
 
 def run_blocking(bot: SlackBot, http: HttpOptions | None = None) -> None:
     """The process's main loop: SIGTERM and SIGINT stop it cleanly."""
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await serve(bot, stop, http)
-
-    asyncio.run(main())
+    run_until_signalled(lambda stop: serve(bot, stop, http))
 
 
 async def _socket_mode(bot: SlackBot, stop: asyncio.Event,

@@ -13,7 +13,6 @@ import asyncio
 import hmac
 import logging
 import secrets
-import signal
 from contextlib import suppress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,8 +21,8 @@ from aiohttp import web
 from telegram import BotCommand, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
+from bot.platform.lifecycle import loops_beside, run_until_signalled, sleep_unless_stopped
 from bot.platform.sender import DeliveryFailed
-from bot.platform.sla import sleep_unless_stopped, sweep_sla
 from bot.telegram.app import TelegramBot
 from bot.telegram.messages import COMMANDS, tg_text
 from bot.telegram.outgoing import retry_after_seconds, with_retries
@@ -32,7 +31,6 @@ logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-SHUTDOWN_GRACE = 5.0  # seconds for sends under way at SIGTERM
 
 
 class StartFailed(Exception):
@@ -63,36 +61,21 @@ async def serve(bot: TelegramBot, stop: asyncio.Event,
         bot.thread.close()
         raise StartFailed(f"cannot start the Telegram bot: {error or type(error).__name__}") \
             from error
-    notifier = asyncio.create_task(bot.notifier.run(stop))
-    sla = asyncio.create_task(sweep_sla(bot.services, bot.thread, stop))
     try:
-        await _set_commands(bot)
-        if webhook is None:
-            await _poll(bot, stop, ready)
-        else:
-            await _webhook(bot, stop, webhook, ready)
+        async with loops_beside(bot.notifier, bot.sender, bot.thread, bot.services, stop):
+            await _set_commands(bot)
+            if webhook is None:
+                await _poll(bot, stop, ready)
+            else:
+                await _webhook(bot, stop, webhook, ready)
     finally:
-        stop.set()
-        with suppress(asyncio.CancelledError):
-            await notifier
-            await sla
-        await bot.notifier.drain(SHUTDOWN_GRACE)
-        await bot.sender.flush()
         await app.shutdown()
         bot.thread.close()
 
 
 def run_blocking(bot: TelegramBot, webhook: WebhookOptions | None = None) -> None:
     """The process's main loop: SIGTERM and SIGINT stop it cleanly."""
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await serve(bot, stop, webhook)
-
-    asyncio.run(main())
+    run_until_signalled(lambda stop: serve(bot, stop, webhook))
 
 
 # -- long polling -------------------------------------------------------------------------
