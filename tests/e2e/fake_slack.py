@@ -288,6 +288,11 @@ class FakeSlack:
                       {"Content-Type": "application/x-www-form-urlencoded"}, {})
         return action_ts
 
+    def set_blocks(self, channel: str, ts: str, blocks: list[Json]) -> None:
+        """Change a stored message's blocks, as a forged or stale client would show them."""
+        with self._cond:
+            self._messages[(channel, ts)]["blocks"] = copy.deepcopy(blocks)
+
     def push_raw(self, body: bytes, headers: dict[str, str]) -> str:
         """http mode: POST exactly this to request_url (unsigned); returns the deliveries key."""
         if self.mode != "http":

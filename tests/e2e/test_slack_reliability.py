@@ -199,3 +199,34 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+async def test_malformed_hostile_and_oversized_events_neither_crash_nor_store_anything(
+        fake: FakeSlack, tmp_path: Path) -> None:
+    dm = fake.dm_channel(EMPLOYEE)
+    async with running_slack(fake, tmp_path) as sl:
+        ignored = [
+            {"type": "message", "text": "no one said this", "channel": dm, "channel_type": "im"},
+            {"type": "message", "user": EMPLOYEE, "subtype": "message_changed", "channel": dm,
+             "channel_type": "im", "message": {"text": "edited"}},
+            {"type": "message", "user": "UBOT0001", "bot_id": "B0BOT001", "text": "echo",
+             "channel": dm, "channel_type": "im"},
+            {"type": "message", "user": EMPLOYEE, "text": "开发票", "channel": "C0GENERAL1",
+             "channel_type": "channel"},
+        ]
+        for event in ignored:
+            await sl.turn(lambda event=event: fake.push_event(event))
+        assert sl.history() == [] and not fake.of("chat.postMessage")
+        huge = "发票" * 20_000  # Slack lets a message carry 40,000 characters
+        calls = await sl.say(huge)
+        [reply] = posted(calls, EMPLOYEE)
+        assert reply and len(reply) < 3000
+        await sl.say("开发票")
+        call, action_id = sl.button("invoice_type:special")
+        blocks = json.loads(json.dumps(call["blocks"]))
+        blocks[-1]["elements"][0]["value"] = "invoice_type:<script>alert(1)</script>"
+        fake.set_blocks(call.result["channel"], call.result["ts"], blocks)
+        calls = await sl.turn(lambda: fake.push_action(EMPLOYEE, call, action_id))
+        assert sl.step() == "invoice_type"  # an unknown choice changes nothing
+        assert posted(calls, EMPLOYEE)  # and the person is told what to do
+        assert not await asyncio.to_thread(lambda: list(sl.services.repo.docs(KINDS.send)))
