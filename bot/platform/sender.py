@@ -23,7 +23,9 @@ logger = logging.getLogger(__name__)
 PRUNE_EVERY = 600.0  # seconds
 RETRY_CAP = 300.0  # seconds: the longest wait before a failed send is tried again
 FINISHED_MEMORY = 10_000  # sent keys remembered, so a sweep that read one late skips it
-QUIET_OPS = ("edit",)  # actions after which progress is not worth a write (re-doing is harmless)
+# Actions after which progress is not worth a write: doing them again is harmless (Telegram's
+# "edit" and Slack's "update" of a pressed message).
+QUIET_OPS = ("edit", "update")
 
 Perform = Callable[[Chat, Action], Awaitable[None]]  # one action, retried; DeliveryFailed if not
 ChatOf = Callable[[str], Chat | None]  # the platform-local part of a person's key -> a chat

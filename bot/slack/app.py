@@ -8,15 +8,17 @@ people send are then fetched from that host only — never from the real Slack.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -89,14 +91,42 @@ class SlackConfig:
         return SLACK_FILE_HOSTS
 
 
-def build_client(config: SlackConfig) -> AsyncWebClient:
-    """The real slack_sdk client, retrying 429s (after Retry-After), 5xx and lost connections."""
+def build_client(config: SlackConfig, token: str | None) -> AsyncWebClient:
+    """The real slack_sdk client, retrying 429s (after Retry-After), 5xx and lost connections.
+    Its HTTP session is set by the runner (one for every call, not one per call)."""
     kwargs: dict[str, Any] = {"base_url": config.api_base} if config.api_base else {}
-    return AsyncWebClient(token=config.bot_token, timeout=30, retry_handlers=[
+    return AsyncWebClient(token=token, timeout=30, retry_handlers=[
         AsyncConnectionErrorRetryHandler(max_retry_count=2),
         AsyncRateLimitErrorRetryHandler(max_retry_count=3),
         AsyncServerErrorRetryHandler(max_retry_count=2),
     ], **kwargs)
+
+
+class Identity:
+    """Who the bot is (auth.test), asked once: the start-up check and Bolt's authorization of
+    every request share the answer, so a burst of first events makes one call, not one each."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+        self._me: dict[str, Any] | None = None
+        self._lock = asyncio.Lock()
+
+    async def me(self) -> dict[str, Any]:
+        async with self._lock:
+            if self._me is None:
+                self._me = dict((await self.client.auth_test()).data)  # type: ignore[arg-type]
+            return self._me
+
+    def authorizer(self) -> Callable[..., Awaitable[AuthorizeResult]]:
+        """Bolt's `authorize` (a plain function: Bolt passes arguments by their names)."""
+        async def authorize(enterprise_id: str | None = None,
+                            team_id: str | None = None) -> AuthorizeResult:
+            me = await self.me()
+            return AuthorizeResult(enterprise_id=enterprise_id,
+                                   team_id=me.get("team_id") or team_id,
+                                   bot_user_id=me.get("user_id"), bot_id=me.get("bot_id"),
+                                   bot_token=self.client.token)
+        return authorize
 
 
 @dataclass
@@ -105,6 +135,7 @@ class SlackBot:
 
     app: AsyncApp
     client: AsyncWebClient
+    identity: Identity
     front: SlackFrontEnd
     notifier: Notifier
     sender: Sender
@@ -116,12 +147,14 @@ class SlackBot:
 
 def assemble(services: Services, engine: Engine, config: SlackConfig,
              files_dir: Path | None = None) -> SlackBot:
-    client = build_client(config)
+    client = build_client(config, config.bot_token)
+    identity = Identity(client)
     # process_before_response: Slack hears 200 only once the turn is stored, so an event cut
     # short by a crash is redelivered (and the ledger makes the redelivery harmless).
-    # Socket Mode has no signatures to check (the socket is the app token's own).
-    app = AsyncApp(client=client, signing_secret=config.signing_secret or "",
-                   process_before_response=True,
+    # Socket Mode has no signatures to check (the socket is the app token's own). Bolt's own
+    # client has no token: `identity.authorizer()` gives it the bot's for each request.
+    app = AsyncApp(client=build_client(config, None), authorize=identity.authorizer(),
+                   signing_secret=config.signing_secret or "", process_before_response=True,
                    request_verification_enabled=config.signing_secret is not None)
     thread = EngineThread()
     ledger = Ledger(services.repo, services.clock, KINDS, reply_actions)
@@ -134,7 +167,8 @@ def assemble(services: Services, engine: Engine, config: SlackConfig,
                           People(client), files_dir or services.files_dir, config.bot_token,
                           config.file_hosts)
     front.register(app)
-    return SlackBot(app, client, front, notifier, sender, ledger, thread, config, services)
+    return SlackBot(app, client, identity, front, notifier, sender, ledger, thread, config,
+                    services)
 
 
 def _chat_of(person: str) -> str | None:

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -36,13 +36,14 @@ class HttpOptions:
 async def serve(bot: SlackBot, stop: asyncio.Event, http: HttpOptions | None = None,
                 ready: asyncio.Future[int] | None = None) -> None:
     """Run until `stop` is set: receive, handle, notify; then finish what is under way."""
-    try:  # auth.test: a wrong token or no way to Slack fails here, before anything else
-        identity = await bot.client.auth_test()
-    except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
-        bot.thread.close()
-        raise StartFailed(f"cannot start the Slack app: {_reason(error)}") from error
-    bot.front.bot_user = identity.get("user_id")
+    session = ClientSession()  # one for every call (slack_sdk opens one per call without it)
+    bot.client.session = session
     try:
+        try:  # auth.test: a wrong token or no way to Slack fails here, before anything else
+            me = await bot.identity.me()
+        except (SlackApiError, SlackClientError, ClientError, OSError, TimeoutError) as error:
+            raise StartFailed(f"cannot start the Slack app: {_reason(error)}") from error
+        bot.front.bot_user = me.get("user_id")
         async with loops_beside(bot.notifier, bot.sender, bot.thread, bot.services, stop):
             if http is None:
                 await _socket_mode(bot, stop, ready)
@@ -50,6 +51,7 @@ async def serve(bot: SlackBot, stop: asyncio.Event, http: HttpOptions | None = N
                 await _http(bot, stop, http, ready)
     finally:
         bot.thread.close()
+        await session.close()
 
 
 def run_blocking(bot: SlackBot, http: HttpOptions | None = None) -> None:
@@ -62,7 +64,7 @@ async def _socket_mode(bot: SlackBot, stop: asyncio.Event,
     handler = AsyncSocketModeHandler(bot.app, bot.config.app_token, web_client=bot.client)
     try:
         await handler.connect_async()  # type: ignore[no-untyped-call]
-    except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
+    except (SlackApiError, SlackClientError, ClientError, OSError, TimeoutError) as error:
         raise StartFailed(f"cannot open a Socket Mode connection: {_reason(error)}") from error
     logger.info("connected to Slack in Socket Mode")
     if ready is not None and not ready.done():
