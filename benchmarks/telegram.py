@@ -139,7 +139,8 @@ def main() -> int:
         base_seconds, base_events = engine_run(args.users, tmp)
         ours, theirs = multiprocessing.Pipe()
         # forked before any thread or event loop of ours exists: the child only runs the fake
-        child = multiprocessing.get_context("fork").Process(target=fake_process, args=(theirs,))
+        child = multiprocessing.get_context("fork").Process(target=fake_process, args=(theirs,),
+                                                            daemon=True)
         child.start()
         if not ours.poll(30):
             raise SystemExit("the fake Bot API did not start")
