@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.models import Status
+from core.storage.tickets import SqliteTicketStore
 from tests.e2e.fake_slack import FakeSlack, signature
 from tests.e2e.slack_harness import (
     AGENT,
@@ -164,7 +165,10 @@ async def test_a_ticket_reaches_the_support_channel_masked_and_the_agent_answers
         assert not [c for c in opened if c.method == "chat.update"]
         assert any(ticket_id.split(":")[-1] in t for t in posted(opened, AGENT))
         ref = ticket_id.split(":")[-1]
-        await sl.press(f"ticket:claim:{ref}", AGENT)
+        claim = next(a for _, a, v in notice.buttons if v == f"ticket:claim:{ref}")
+        await sl.turn(lambda: fake.push_action(AGENT, notice, claim))  # right in the channel
+        ticket = SqliteTicketStore(sl.services.repo).get_ticket(ref)  # type: ignore[arg-type]
+        assert ticket is not None and ticket.assignee == f"slack:{AGENT}"
         await sl.press(f"ticket:reply:{ref}", AGENT)
         await sl.say("已为您修正税号，请重新提交。", AGENT)
         [reply] = await sl.wait_for("chat.postMessage", where=lambda c: c["channel"] == EMPLOYEE

@@ -54,6 +54,9 @@ def _reply(notice: Notice, lang: str) -> Reply:
     if notice.audience == "requester" and notice.key != "ticket.notice.closed":
         choices.append(Choice(id=f"ticket:add:{notice.ticket_id}",
                               label=tt("ticket.choice.add_info", lang)))
+    elif notice.audience == "staff":  # whoever is free takes it, from the channel itself
+        choices.append(Choice(id=f"ticket:claim:{notice.ticket_id}",
+                              label=tt("ticket.choice.claim", lang)))
     return Reply(text=render_notice(notice, lang), choices=choices)  # staff's: masked by core
 
 
