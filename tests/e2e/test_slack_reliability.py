@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot.handlers.state import load_state
 from bot.slack.app import KINDS
+from core.storage.sqlite import open_repository
 from tests.e2e.fake_slack import TOKEN, FakeSlack, signature
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.slack_harness import (
@@ -146,16 +149,10 @@ async def test_a_telegram_customer_gets_the_reply_a_slack_agent_writes(
 def test_sifbot_run_slack_serves_http_mode_and_stops_cleanly_on_sigterm(
         fake: FakeSlack, tmp_path: Path) -> None:
     fake.add_user(EMPLOYEE)
-    port = _free_port()
-    process = start_sifbot(["run", "slack", "--http", "--port", str(port)], slack_sifbot_env(fake, tmp_path))
+    process = _serve(slack_sifbot_env(fake, tmp_path), fake)
     try:
-        fake.request_url = f"http://127.0.0.1:{port}/slack/events"
-        deadline = time.monotonic() + 60
-        while True:  # until the process listens
-            key = fake.push_message(EMPLOYEE, "专票和普票有什么区别")
-            if fake.wait_delivered(key, 30) == 200 or time.monotonic() > deadline:
-                break
-            time.sleep(0.3)
+        key = fake.push_message(EMPLOYEE, "专票和普票有什么区别")
+        assert fake.wait_delivered(key, 30) == 200
         [answer] = fake.wait_for("chat.postMessage", timeout=30)
         assert "专票" in answer.block_text
         process.send_signal(signal.SIGTERM)
@@ -164,6 +161,52 @@ def test_sifbot_run_slack_serves_http_mode_and_stops_cleanly_on_sigterm(
         process.kill()
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
+
+
+def _serve(env: dict[str, str], fake: FakeSlack) -> subprocess.Popen[str]:
+    """`sifbot run slack --http` as a process; returns once it takes events."""
+    port = _free_port()
+    process = start_sifbot(["run", "slack", "--http", "--port", str(port)], env)
+    fake.request_url = f"http://127.0.0.1:{port}/slack/events"
+    deadline = time.monotonic() + 60
+    while True:
+        probe = fake.push_raw(b"{}", {"Content-Type": "application/json"})  # unsigned: 401
+        if fake.wait_delivered(probe, 30) == 401 or time.monotonic() > deadline:
+            return process
+        time.sleep(0.2)
+
+
+def test_a_kill_after_the_turn_is_stored_loses_nothing_and_repeats_nothing(
+        fake: FakeSlack, tmp_path: Path) -> None:
+    fake.add_user(EMPLOYEE)
+    env = slack_sifbot_env(fake, tmp_path)
+    fake.fail_next("chat.postMessage", "hold")  # Slack never answers the first reply
+    first = _serve(env, fake)
+    try:
+        event_id = fake.push_message(EMPLOYEE, "开发票")
+        assert fake.wait_delivered(event_id, 30) == 200  # stored: Slack heard 200
+        fake.wait_for("chat.postMessage")
+        first.kill()  # kill -9 while the reply is on its way
+        first.communicate(timeout=30)
+    finally:
+        first.kill()
+    fake.release()
+    second = _serve(env, fake)
+    try:  # Slack redelivers the event too, as it does when it doubts the first answer
+        event = {"type": "message", "user": EMPLOYEE, "text": "开发票", "ts": "1.0009",
+                 "channel": fake.dm_channel(EMPLOYEE), "channel_type": "im"}
+        again = fake.push_event(event, event_id=event_id, retry_num=1)
+        assert fake.wait_delivered(again, 30) == 200
+        fake.wait_for("chat.postMessage", count=2, timeout=60)
+        time.sleep(1.0)  # room for a third, were the turn (wrongly) run again
+        second.send_signal(signal.SIGTERM)
+        second.communicate(timeout=30)
+    finally:
+        second.kill()
+    assert [c.block_text for c in fake.of("chat.postMessage")] == ["请选择发票类型："] * 2
+    repo = open_repository(tmp_path / "sifbot.db")
+    history = load_state(repo, f"slack:{EMPLOYEE}").history
+    assert [h["text"] for h in history if h["who"] == "user"] == ["开发票"]
 
 
 @pytest.mark.parametrize(("args", "drop", "words"), [
