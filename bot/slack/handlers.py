@@ -105,8 +105,12 @@ class SlackFrontEnd:
         if not user or not text:
             await ack(text=slack_text("command_help", lang))
             return
-        await ack(text=slack_text("in_private", lang))
-        event = {"text": text, "channel": command.get("channel_id", "")}
+        channel = str(command.get("channel_id") or "")
+        if channel.startswith("D"):
+            await ack()  # typed in the DM itself: the answer comes right there
+        else:
+            await ack(text=slack_text("in_private", lang))
+        event = {"text": text, "channel": channel}
         await self._text_turn(f"command:{command.get('trigger_id') or user}", user, event)
 
     async def on_button(self, ack: AsyncAck, body: dict[str, Any],

@@ -102,6 +102,7 @@ class FakeSlack:
         self.request_url: str | None = None  # http mode: where the app listens
         self.calls: list[Call] = []
         self.deliveries: dict[str, int] = {}  # event_id / action_ts / push_raw key -> status
+        self.answers: dict[str, bytes] = {}  # http mode: the body the app answered with
         self.uploads: list[Json] = []
         self.acks: list[str] = []  # socket mode: envelope ids the app acknowledged
         self.connections = 0  # socket mode: websocket connections accepted so far
@@ -388,7 +389,8 @@ class FakeSlack:
         headers = {"User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)", **headers}
         try:
             async with self._session.post(url, data=body, headers=headers) as resp:
-                await resp.read()
+                with self._cond:
+                    self.answers[key] = await resp.read()
                 self._delivered(key, resp.status)
         except (aiohttp.ClientError, TimeoutError):
             self._delivered(key, 0)  # the app could not be reached or did not answer

@@ -77,20 +77,29 @@ async def test_a_file_on_a_host_that_is_not_slacks_is_never_fetched(
 async def test_the_slash_command_talks_in_the_dm_and_points_there(
         fake: FakeSlack, tmp_path: Path) -> None:
     async with running_slack(fake, tmp_path) as sl:
-        def push(text: str) -> str:
+        keys: list[str] = []
+
+        def push(text: str, channel: str = "C0GENERAL1") -> str:
             body = urlencode({"command": "/sif", "text": text, "user_id": EMPLOYEE,
-                              "channel_id": "C0GENERAL1", "team_id": "T0TEST01",
-                              "trigger_id": f"trig-{text}", "response_url": "http://x/y"}).encode()
+                              "channel_id": channel, "team_id": "T0TEST01",
+                              "trigger_id": f"trig-{text}-{channel}",
+                              "response_url": "http://x/y"}).encode()
             stamp = str(int(time.time()))
-            return fake.push_raw(body, {"Content-Type": "application/x-www-form-urlencoded",
-                                        "X-Slack-Request-Timestamp": stamp,
-                                        "X-Slack-Signature": signature(stamp, body)})
+            keys.append(fake.push_raw(body, {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature(stamp, body)}))
+            return keys[-1]
+
         calls = await sl.turn(lambda: push("专票和普票有什么区别"))
         [answer] = posted(calls, EMPLOYEE)
-        assert "专票" in answer
-        assert not posted(calls, "C0GENERAL1")
+        assert "专票" in answer and not posted(calls, "C0GENERAL1")
+        assert "私信" in fake.answers[keys[-1]].decode()  # the pointer, seen only by them
+        await sl.turn(lambda: push("我的工单", fake.dm_channel(EMPLOYEE)))
+        assert fake.answers[keys[-1]] == b""  # already in the DM: no pointer to it
         await sl.turn(lambda: push(""))  # no words: only the usage, no turn
-        assert [h["text"] for h in sl.history() if h["who"] == "user"] == ["专票和普票有什么区别"]
+        assert "/sif" in fake.answers[keys[-1]].decode()
+        said = [h["text"] for h in sl.history() if h["who"] == "user"]
+        assert said == ["专票和普票有什么区别", "我的工单"]
 
 
 async def test_a_person_who_floods_is_told_politely_once(
