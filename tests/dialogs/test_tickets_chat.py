@@ -73,6 +73,21 @@ def test_what_the_bot_could_not_answer_goes_with_the_ticket(bot: EngineChat, wor
     assert record["sla"]["first_response"]["due_at"] == "2026-03-02T12:00:00+08:00"
 
 
+def test_the_confirm_says_what_goes_with_the_ticket_only_when_something_does(
+        bot: EngineChat) -> None:
+    bot.say("人工", **ALICE)
+    bot.press("ticket_cat:invoice")
+    bot.say("开票时一直提示税号校验失败")
+    bare = bot.press("ticket_files:done")
+    assert "随工单附上" not in bare.text and "\n\n" not in bare.text
+    assert bare.text.endswith("附件：0 个\n确认提交吗？")
+    bot.press("nav:cancel")
+    bot.say(UNANSWERED, **ALICE)
+    file_ticket(bot)
+    confirm = [t for t in bot.turns if "请确认工单" in t.text][-1]
+    assert "随工单附上：最近" in confirm.text and "1 次知识库查询" in confirm.text
+
+
 def test_files_sent_in_the_chat_are_attached(bot: EngineChat, workdir: Path) -> None:
     shot = workdir / "screen.png"
     shot.write_bytes(b"\x89PNG fake")

@@ -168,8 +168,10 @@ class TicketFlow:
         sub = ctx.state.sub
         draft = (self._t(ctx, "ticket.context.draft", id=sub["draft_id"],
                          problems=len(sub["draft_problems"])) if sub.get("draft_id") else "")
-        return self._t(ctx, "ticket.context", turns=len(sub["transcript"]),
-                       queries=len(sub["faq_queries"]), draft=draft)
+        turns, queries = len(sub["transcript"]), len(sub["faq_queries"])
+        if not (turns or queries or draft):  # nothing goes with it: no line saying "0 and 0"
+            return ""
+        return self._t(ctx, "ticket.context", turns=turns, queries=queries, draft=draft) + "\n"
 
     def reprompt(self, ctx: Ctx) -> None:
         self.ask(ctx)

@@ -20,8 +20,8 @@ TICKET_CHAT: dict[str, dict[str, str]] = {
     "ticket.attached": {"zh": "已收到附件：{names}（共 {count} 个）。可继续发送，或点“完成”。", "en": "Got {names} ({count} in all). Send more or choose Done."},
     "ticket.no_files": {"zh": "没有收到文件。请发送截图或日志，或点“完成”继续。", "en": "No file arrived. Send a screenshot or log, or choose Done to go on."},
     "ticket.confirm": {
-        "zh": "请确认工单：\n类别：{category}\n描述：{description}\n附件：{count} 个\n{context}\n确认提交吗？",
-        "en": "Please check the ticket:\nCategory: {category}\nDescription: {description}\nAttachments: {count}\n{context}\nSubmit it?",
+        "zh": "请确认工单：\n类别：{category}\n描述：{description}\n附件：{count} 个\n{context}确认提交吗？",
+        "en": "Please check the ticket:\nCategory: {category}\nDescription: {description}\nAttachments: {count}\n{context}Submit it?",
     },
     "ticket.context": {
         "zh": "随工单附上：最近 {turns} 条对话、{queries} 次知识库查询{draft}，方便客服了解情况。",
