@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.events import SCRIPT  # noqa: E402
 from bot.bootstrap import PACKAGE_KB, build_services  # noqa: E402
 from bot.handlers.events import Inbound  # noqa: E402
 from bot.handlers.registry import build_engine  # noqa: E402
@@ -42,19 +43,6 @@ from core.settings import Settings  # noqa: E402
 from tests.e2e.fake_telegram import FakeTelegram  # noqa: E402
 
 TARGET_PER_SECOND = 300
-SCRIPT: list[tuple[str, str]] = [  # ("text" | "press", value)
-    ("text", "开发票"),
-    ("press", "invoice_type:special"),
-    ("text", "华为技术有限公司"),
-    ("text", "914403001922038216"),
-    ("text", "深圳市龙岗区坂田华为基地 0755-28780808"),
-    ("text", "招商银行深圳分行营业部 755900000000001"),
-    ("press", "items:gross"),
-    ("text", "软件开发服务，1，10600，6%"),
-    ("press", "items:done"),
-    ("press", "nav:skip"),
-    ("text", "专票和普票有什么区别？"),
-]
 
 
 def queue_updates(fake: FakeTelegram, users: int) -> int:
