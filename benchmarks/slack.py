@@ -38,9 +38,8 @@ HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.events import SCRIPT  # noqa: E402
+from benchmarks.events import SCRIPT, engine_run  # noqa: E402
 from bot.bootstrap import PACKAGE_KB, build_services  # noqa: E402
-from bot.handlers.events import Inbound  # noqa: E402
 from bot.handlers.registry import build_engine  # noqa: E402
 from bot.slack.app import KINDS, SlackConfig, assemble  # noqa: E402
 from bot.slack.runner import HttpOptions, serve  # noqa: E402
@@ -235,22 +234,6 @@ def _count(repo: Any, kind: str) -> int:
     return int(repo.db.execute(sql, [kind]).fetchone()[0])
 
 
-def engine_run(users: int, tmp: Path) -> tuple[float, int]:
-    services = build_services(Settings(), tmp / "engine.db", PACKAGE_KB, files_dir=tmp / "g")
-    engine = build_engine(services)
-    events = [(user, kind, value) for kind, value in SCRIPT for user in range(1, users + 1)]
-    start = time.perf_counter()
-    for user, kind, value in events:
-        event = {"text": value} if kind == "text" else {"choice": value}
-        inbound = Inbound(platform="slack", user=employee(user), role="employee",
-                          **event)  # type: ignore[arg-type]
-        engine.handle(inbound)
-        engine.deliver_pending(inbound.user_key)
-    seconds = time.perf_counter() - start
-    services.repo.close()  # type: ignore[attr-defined]
-    return seconds, len(events)
-
-
 def _ms(values: list[float], share: float) -> str:
     if not values:
         return "-"
@@ -273,7 +256,7 @@ def main() -> int:
     runs: dict[str, Run] = {}
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        base_seconds, base_events = engine_run(args.users, tmp)
+        base_seconds, base_events = engine_run(args.users, tmp, "slack", "employee", employee)
         for mode, (ours, _) in pipes.items():
             runs[mode] = asyncio.run(slack_run(mode, args.users, tmp, ours))
             children[mode].join(10)

@@ -33,9 +33,8 @@ HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.events import SCRIPT  # noqa: E402
+from benchmarks.events import SCRIPT, engine_run  # noqa: E402
 from bot.bootstrap import PACKAGE_KB, build_services  # noqa: E402
-from bot.handlers.events import Inbound  # noqa: E402
 from bot.handlers.registry import build_engine  # noqa: E402
 from bot.telegram.app import KINDS, TelegramConfig, assemble  # noqa: E402
 from bot.telegram.runner import serve  # noqa: E402
@@ -102,21 +101,6 @@ def _finished(repo: Any, total: int) -> bool:
     return bool(handled >= total and not repo.db.execute(sql, [KINDS.send]).fetchone()[0])
 
 
-def engine_run(users: int, tmp: Path) -> tuple[float, int]:
-    services = build_services(Settings(), tmp / "engine.db", PACKAGE_KB, files_dir=tmp / "g")
-    engine = build_engine(services)
-    events = [(user, kind, value) for kind, value in SCRIPT for user in range(1, users + 1)]
-    start = time.perf_counter()
-    for user, kind, value in events:
-        event = {"text": value} if kind == "text" else {"choice": value}
-        inbound = Inbound(platform="tg", user=str(user), **event)  # type: ignore[arg-type]
-        engine.handle(inbound)
-        engine.deliver_pending(inbound.user_key)
-    seconds = time.perf_counter() - start
-    services.repo.close()  # type: ignore[attr-defined]
-    return seconds, len(events)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
@@ -124,7 +108,7 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        base_seconds, base_events = engine_run(args.users, tmp)
+        base_seconds, base_events = engine_run(args.users, tmp, "tg")
         ours, theirs = multiprocessing.Pipe()
         # forked before any thread or event loop of ours exists: the child only runs the fake
         child = multiprocessing.get_context("fork").Process(target=fake_process, args=(theirs,),
