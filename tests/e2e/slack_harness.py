@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.bootstrap import PACKAGE_KB, build_services
 from bot.handlers.engine import Engine
-from bot.handlers.registry import build_engine
 from bot.handlers.services import Services
 from bot.handlers.state import load_state
 from bot.slack.app import KINDS, SlackBot, SlackConfig, assemble
 from bot.slack.runner import HttpOptions, serve
-from core.settings import Settings
 from tests.e2e.fake_slack import Call, FakeSlack
+from tests.e2e.serving import listening, services_on
 
 ROOT = Path(__file__).resolve().parents[2]
 EMPLOYEE, FINANCE, AGENT, ENGLISH = "U0EMP0001", "U0FIN0001", "U0AGT0001", "U0ENG0001"
@@ -115,12 +113,6 @@ def posted(calls: list[Call], to: str | None = None) -> list[str]:
             and (to is None or c["channel"] == to)]
 
 
-def services_on(db: Path, files: Path, settings: dict[str, Any] | None = None
-                ) -> tuple[Services, Engine]:
-    services = build_services(Settings.model_validate(settings or SETTINGS), db, PACKAGE_KB,
-                              files_dir=files)
-    return services, build_engine(services)
-
 
 @asynccontextmanager
 async def running_slack(fake: FakeSlack, tmp: Path, **config: Any) -> AsyncIterator[SlackHarness]:
@@ -128,18 +120,16 @@ async def running_slack(fake: FakeSlack, tmp: Path, **config: Any) -> AsyncItera
                          (ENGLISH, "en-US")):
         fake.add_user(user, locale=locale)
     db = tmp / "sifbot.db"
-    services, engine = services_on(db, tmp / "files")
+    services, engine = services_on(db, tmp / "files", SETTINGS)
     http = fake.mode == "http"
     bot = assemble(services, engine, SlackConfig.from_env(
         http, fake.env(), **{"notify_interval": 0.2, **config}))
     stop = asyncio.Event()
     ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(serve(bot, stop, HttpOptions(port=0) if http else None, ready))
-    done, _ = await asyncio.wait({task, ready}, timeout=20, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        task.result()
+    port = await listening(task, ready)
     if http:
-        fake.request_url = f"http://127.0.0.1:{ready.result()}/slack/events"
+        fake.request_url = f"http://127.0.0.1:{port}/slack/events"
     try:
         yield SlackHarness(fake, services, engine, bot, db)
     finally:

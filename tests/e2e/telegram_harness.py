@@ -18,15 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.bootstrap import PACKAGE_KB, build_services
 from bot.handlers.engine import Engine
-from bot.handlers.registry import build_engine
 from bot.handlers.services import Services
 from bot.handlers.state import load_state
 from bot.telegram.app import KINDS, TelegramBot, TelegramConfig, assemble
 from bot.telegram.runner import WebhookOptions, serve
-from core.settings import Settings
 from tests.e2e.fake_telegram import Call, FakeTelegram
+from tests.e2e.serving import listening, services_on
 
 ROOT = Path(__file__).resolve().parents[2]
 CUSTOMER, FINANCE = 42, 99
@@ -104,28 +102,20 @@ def texts(calls: list[Call], user: int | None = None) -> list[str]:
             and (user is None or c["chat_id"] == user)]
 
 
-def services_on(db: Path, files: Path,
-                settings: dict[str, Any] | None = None) -> tuple[Services, Engine]:
-    services = build_services(Settings.model_validate(settings or {"roles": ROLES}), db,
-                              PACKAGE_KB, files_dir=files)
-    return services, build_engine(services)
-
 
 @asynccontextmanager
 async def running_bot(fake: FakeTelegram, tmp: Path, webhook: WebhookOptions | None = None,
                       settings: dict[str, Any] | None = None,
                       **config: Any) -> AsyncIterator[Harness]:
     db = tmp / "sifbot.db"
-    services, engine = services_on(db, tmp / "files", settings)
+    services, engine = services_on(db, tmp / "files", settings or {"roles": ROLES})
     options = {"poll_timeout": 1, "notify_interval": 0.2, **config}
     bot = assemble(services, engine, TelegramConfig.from_env(fake.env, **options))
     stop = asyncio.Event()
     ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(serve(bot, stop, webhook, ready))
-    done, _ = await asyncio.wait({task, ready}, timeout=20, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        task.result()
-    harness = Harness(fake, services, engine, bot, db, port=ready.result())
+    port = await listening(task, ready)
+    harness = Harness(fake, services, engine, bot, db, port=port)
     try:
         yield harness
     finally:
