@@ -152,6 +152,7 @@ INPUT_MESSAGES: dict[str, dict[str, str]] = {
         "en": "That draft no longer exists; say 'invoice' to start again.",
     },
     "input_too_long": {"zh": "输入太长了（{length} 个字符，最多 {max} 个），请精简后重新输入。", "en": "That is too long ({length} characters, at most {max}); please shorten it."},
+    "input_unreadable": {"zh": "这条消息里有无法识别的字符（终端可能不是 UTF-8 编码），请换成 UTF-8 后重新输入。", "en": "That message has characters I cannot read (your terminal may not be using UTF-8); please switch to UTF-8 and type it again."},
     "input_empty": {"zh": "没有收到内容，请重新输入。", "en": "I received nothing; please type again."},
     "pick_out_of_range": {"zh": "没有第 {number} 项：请回复 1–{count} 之间的序号，或直接点选项。", "en": "There is no number {number}: reply with a number from 1 to {count}, or press an option."},
     "stale_choice": {"zh": "这个按钮已经失效了，请按最新的提示操作。", "en": "That button is no longer valid; please use the latest one."},

@@ -21,6 +21,9 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 def run(args: argparse.Namespace) -> int:
     _services, engine = build(args.config, args.db, args.kb)
     speaker = Speaker(args.user, args.role, args.lang)
+    # A byte that is not UTF-8 (a GBK terminal) reaches the engine as a lone surrogate, which it
+    # refuses with a message, instead of ending the chat with a UnicodeDecodeError.
+    sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
     if args.jsonl:
         sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
         return run_jsonl(engine, speaker, sys.stdin, sys.stdout)

@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 2000
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Half of a UTF-16 pair, or a byte a terminal in another encoding (GBK) sent, kept by Python
+# as a lone surrogate: it cannot be stored or printed, so the person is asked to type it again.
+UNREADABLE = re.compile(r"[\ud800-\udfff]")
 NAV_WORDS: dict[str, tuple[str, ...]] = {  # in traditional script too where it differs
     "back": ("返回", "上一步", "back", "/back"),
     "skip": ("跳过", "跳過", "不填", "skip", "/skip"),
@@ -136,12 +139,15 @@ class Engine:
 
     def _value(self, ctx: Ctx) -> str | None:
         """The cleaned text or button id, or None after telling the person what is wrong."""
-        if ctx.inbound.choice:
-            return ctx.inbound.choice.strip()[:200]
-        raw = CONTROL.sub("", ANSI.sub("", ctx.text)).strip()
+        choice = ctx.inbound.choice
+        if choice and not UNREADABLE.search(choice):
+            return choice.strip()[:200]
+        raw = choice or CONTROL.sub("", ANSI.sub("", ctx.text)).strip()
         if not raw and ctx.inbound.files:
             return ""  # a file alone: flows read ctx.inbound.files
-        if len(raw) > MAX_TEXT:
+        if UNREADABLE.search(raw):
+            ctx.report_code("input", "input_unreadable")
+        elif len(raw) > MAX_TEXT:
             ctx.report_code("input", "input_too_long", length=str(len(raw)), max=str(MAX_TEXT))
         elif not raw:
             ctx.report_code("input", "input_empty")

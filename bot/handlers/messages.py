@@ -212,13 +212,11 @@ BOT_MESSAGES: dict[str, dict[str, str]] = {
     "faq.start_here": {"zh": "在这里开（我带您填）", "en": "Request one here (I'll guide you)"},
     "faq.unavailable": {"zh": "知识库暂时不可用，请稍后再试。", "en": "The knowledge base is not available right now; please try again later."},
     "form.back_to_step": {"zh": "我们继续：", "en": "Let's go on:"},
-    "input.too_long": {"zh": "输入太长了（{length} 个字符，最多 {max} 个），请精简后重新输入。", "en": "That is too long ({length} characters, at most {max}); please shorten it."},
-    "input.empty": {"zh": "没有收到内容，请重新输入。", "en": "I received nothing; please type again."},
     "input.stale_choice": {"zh": "这个按钮已经失效了，请按最新的提示操作。", "en": "That button is no longer valid; please use the latest one."},
     "input.files_ignored": {"zh": "这一步不需要文件，已忽略附件。", "en": "This step takes no file; the attachment was ignored."},
     "internal_error": {
-        "zh": "抱歉，系统出了点问题，您填写的内容已保存，请稍后再试（错误编号 {ref}）。",
-        "en": "Sorry, something went wrong on our side. What you entered is saved; please try again (error {ref}).",
+        "zh": "抱歉，系统出了点问题，这条消息没有处理；之前填写的内容都还在，请稍后再试（错误编号 {ref}）。",
+        "en": "Sorry, something went wrong on our side and this message was not processed; everything you entered before is kept. Please try again (error {ref}).",
     },
 }
 
