@@ -297,7 +297,8 @@ def _issue(field: str, code: str) -> Issue:
 
 
 def _negated(data: InvoiceData, original_number: str, reason: str) -> InvoiceData:
-    """The red-letter copy: same lines with negative quantity and amounts, remark filled in."""
+    """The red-letter copy: same lines with negative quantity and amounts, the red-letter note
+    before the original remark."""
     lines = [
         line.model_copy(update={
             "quantity": -line.quantity if line.quantity is not None else None,
@@ -305,6 +306,9 @@ def _negated(data: InvoiceData, original_number: str, reason: str) -> InvoiceDat
         })
         for line in data.lines
     ]
-    remark = f"被红冲蓝字数电发票号码：{original_number} 红冲原因：{reason}"
+    note = f"被红冲蓝字数电发票号码：{original_number} 红冲原因：{reason}"
+    # The original's remark stays: what its lines require (a transport line's route and
+    # vehicle) and the contract it names are as true of the red copy.
+    remark = f"{note}\n{data.remark}" if data.remark else note
     return data.model_copy(update={"lines": lines, "remark": remark})
 

@@ -9,8 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from bot.bootstrap import build_services, db_path, load
-from bot.handlers.delivery import issued_message, rejected_message
-from bot.handlers.services import Services
+from bot.handlers.delivery import (
+    issued_message,
+    red_letter_message,
+    rejected_message,
+    tell_requester,
+    voided_message,
+)
 from core.clock import CHINA, system_clock
 from core.errors import PermissionDenied
 from core.issuance import Issuance
@@ -96,29 +101,26 @@ def run_action(args: argparse.Namespace) -> int:
     issuance, settings = services.issuance, services.settings
     actor = shell_actor(settings, args.as_user)
     name = args.action_name
+    # The same notices as in chat: the requester hears on their own platform.
     if name == "approve":
-        invoice = issuance.approve(args.id, actor)
+        invoice = concerned = issuance.approve(args.id, actor)
+        notice = issued_message(services, invoice, services.lang_of(invoice.requester))
     elif name == "reject":
-        invoice = issuance.reject(args.id, actor, args.reason)
+        invoice = concerned = issuance.reject(args.id, actor, args.reason)
+        notice = rejected_message(services, invoice)
     elif name == "void":
-        invoice = issuance.void(args.id, actor, args.reason)
-    else:
+        invoice = concerned = issuance.void(args.id, actor, args.reason)
+        notice = voided_message(services, invoice)
+    else:  # the requester of a red-letter invoice is the original's
         invoice = issuance.red_letter(args.id, actor, args.form_no, args.reason)
-    tell_requester(services, name, invoice)
+        concerned = issuance.find(str(invoice.original_id), actor)
+        notice = red_letter_message(services, concerned, invoice, args.reason)
+    tell_requester(services, actor.user, concerned, notice)
     if args.json:
         print(json.dumps(invoice_json(invoice), ensure_ascii=False, indent=2))
     else:
         print(f"{invoice.id} {invoice.status.value} {invoice.number or ''}".strip())
     return 0
-
-
-def tell_requester(services: Services, action: str, invoice: Invoice) -> None:
-    """The same notices as in chat: the requester hears on their own platform."""
-    if action == "approve":
-        message = issued_message(services, invoice, services.lang_of(invoice.requester))
-        services.notifier.notify(invoice.requester, [message])
-    elif action == "reject":
-        services.notifier.notify(invoice.requester, [rejected_message(services, invoice)])
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -45,6 +45,30 @@ def rejected_message(services: Services, invoice: Invoice) -> Reply:
     return Reply(text=t("notify.rejected", lang, id=invoice.id, reason=invoice.reject_reason))
 
 
+def voided_message(services: Services, invoice: Invoice) -> Reply:
+    lang = services.lang_of(invoice.requester)
+    return Reply(text=t("notify.voided", lang, id=invoice.id, number=invoice.number,
+                        reason=invoice.void_reason or "-"))
+
+
+def red_letter_message(services: Services, original: Invoice, red: Invoice,
+                       reason: str) -> Reply:
+    """The red-letter invoice goes where the original went: in chat, and by e-mail if the
+    original was e-mailed (the guide: resend it and tell the buyer)."""
+    lang = services.lang_of(original.requester)
+    pdf = invoice_pdf(services, red)
+    text = t("notify.red_lettered", lang, id=original.id, original=original.number,
+             number=red.number, reason=reason.strip())
+    notes = [_email(services, red, pdf, lang)] if red.data.delivery.method == "email" else []
+    return Reply(text="\n".join([text, *notes]), files=[pdf])
+
+
+def tell_requester(services: Services, actor_user: str, invoice: Invoice, message: Reply) -> None:
+    """A notice to the requester on their own platform, unless they did it themselves."""
+    if invoice.requester != actor_user:
+        services.notifier.notify(invoice.requester, [message])
+
+
 def _email(services: Services, invoice: Invoice, pdf: str, lang: str) -> str:
     address = invoice.data.delivery.email
     try:

@@ -122,6 +122,8 @@ BOT_MESSAGES: dict[str, dict[str, str]] = {
     "notify.finance_new": {"zh": "新的开票申请 {id}：{buyer}，价税合计 ¥{total}，待审核。", "en": "New invoice request {id}: {buyer}, total ¥{total}, waiting for review."},
     "notify.approved": {"zh": "您的开票申请 {id} 已通过，发票号码 {number}。", "en": "Your request {id} was approved: invoice number {number}."},
     "notify.rejected": {"zh": "您的开票申请 {id} 被退回，原因：{reason}。修改后可重新申请。", "en": "Your request {id} was rejected: {reason}. You may correct it and apply again."},
+    "notify.voided": {"zh": "您的发票 {number}（申请号 {id}）已作废，原因：{reason}。", "en": "Your invoice {number} (request {id}) was voided: {reason}."},
+    "notify.red_lettered": {"zh": "您的发票 {original}（申请号 {id}）已由红字发票 {number} 冲销，原因：{reason}。红字发票随附。", "en": "Your invoice {original} (request {id}) was reversed by red-letter invoice {number}: {reason}. The red-letter invoice is attached."},
     "notify.cancel_request": {
         "zh": "{user} 申请{path}发票 {number}（{id}），原因：{reason}。",
         "en": "{user} asks to {path} invoice {number} ({id}): {reason}.",

@@ -17,6 +17,7 @@ from tests.dialogs.conftest import (
     Chat,
     EngineChat,
     Talk,
+    run_sifbot,
     special_to_preview,
 )
 
@@ -157,3 +158,52 @@ def test_a_refused_query_carries_a_coded_error(
     refused = bot.say("查询 R-0123456789", **BOB)
     assert refused.codes == ["not_found"], refused
     assert "invoice" not in refused.errors[0]["message"]
+
+
+def issued_for_alice(bot: Talk) -> tuple[str, str]:
+    request_id = submit_as_alice(bot)
+    approved = bot.press(f"review:approve:{request_id}", **FIN)
+    number = NUMBER.search(approved.text)
+    assert number, approved
+    bot.say("你好", **ALICE)  # the approval notice, read and done with
+    return request_id, number.group()
+
+
+def test_a_void_in_chat_tells_the_requester_why(
+        engine_chat: Callable[..., EngineChat]) -> None:
+    bot = engine_chat()
+    request_id, number = issued_for_alice(bot)
+    voided = bot.say(f"作废 {request_id} 抬头少了分公司", **FIN)
+    assert number in voided.text and not voided.errors, voided
+    [note] = bot.say("你好", **ALICE).notifications
+    assert number in note["text"] and "已作废" in note["text"], note
+    assert "抬头少了分公司" in note["text"]
+
+
+@pytest.mark.bots(2)
+def test_a_red_letter_invoice_reaches_the_requester_with_its_pdf(
+        chat: Callable[..., Chat], show_invoice: Callable[[str], dict[str, Any]]) -> None:
+    request_id, number = issued_for_alice(chat())
+    later = chat(now="2026-04-10T10:00:00+08:00")  # past the month: red-letter, not void
+    red = later.say(f"红冲 {request_id} 4403012600000123 销售退回", **FIN)
+    red_number = NUMBER.search(red.text.replace(number, ""))
+    assert red_number and red.files, red
+    [note] = later.say("你好", **ALICE).notifications
+    assert number in note["text"] and red_number.group() in note["text"], note
+    assert "销售退回" in note["text"]
+    [pdf] = note["files"]
+    assert red_number.group() in Path(pdf).name and Path(pdf).read_bytes()[:5] == b"%PDF-"
+    assert show_invoice(request_id)["status"] == "red_flushed"
+
+
+def test_void_from_the_shell_tells_the_requester_in_english(
+        engine_chat: Callable[..., EngineChat], workdir: Path) -> None:
+    bot = engine_chat()
+    request_id, number = issued_for_alice(bot)
+    bot.say("hello", lang="en", **ALICE)  # Alice now reads English
+    code, _out, err = run_sifbot(workdir, "invoices", "void", request_id, "--as", FINANCE,
+                                 "--reason", "wrong buyer name")
+    assert code == 0, err
+    [note] = bot.say("hi", lang="en", **ALICE).notifications
+    assert number in note["text"] and "voided" in note["text"], note
+    assert "wrong buyer name" in note["text"]

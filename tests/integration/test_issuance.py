@@ -222,6 +222,20 @@ def test_a_red_letter_invoice_negates_the_original_and_flushes_it(
         issuance.red_letter(red.id, finance, "4403012600000125", "red of red")
 
 
+def test_a_red_letter_invoice_keeps_the_original_remark_after_its_note(
+    issuance: Issuance, customer: Actor, finance: Actor, clock: SettableClock
+) -> None:
+    draft = complete_draft(issuance, customer, remark="合同编号 HT-2026-001",
+                           remark_parts={"route": "深圳市南山区至北京市海淀区"})
+    original = issuance.approve(issuance.submit(draft.id, "key-r", customer).id, finance)
+    assert "深圳市南山区至北京市海淀区" in original.data.remark
+    clock.advance(days=40)
+    red = issuance.red_letter(original.id, finance, "4403012600000123", "销售退回")
+    note, kept = red.data.remark.split("\n", 1)
+    assert original.number in note and "销售退回" in note
+    assert kept == original.data.remark
+
+
 @pytest.mark.parametrize(
     ("form_no", "reason", "code"),
     [(no, "销售退回", "red_form_no_invalid") for no in ("", "1234567", "4403ABC0123", "1" * 25)]

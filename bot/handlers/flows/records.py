@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 
 from bot.handlers.context import Ctx
-from bot.handlers.delivery import invoice_pdf
+from bot.handlers.delivery import (
+    invoice_pdf,
+    red_letter_message,
+    tell_requester,
+    voided_message,
+)
 from bot.handlers.engine import Command
 from bot.handlers.events import Reply
 from bot.handlers.messages import t
@@ -65,6 +70,7 @@ def request_cancel(ctx: Ctx, ref: str, reason: str = "") -> None:
     if ctx.actor.role in ("finance", "admin") and path == "void":
         voided = ctx.services.issuance.void(invoice.id, ctx.actor, reason)
         ctx.say(ctx.t("records.voided", number=voided.number))
+        tell_requester(ctx.services, ctx.actor.user, voided, voided_message(ctx.services, voided))
         return
     if ctx.actor.role in ("finance", "admin"):
         ctx.say(ctx.t("records.cancel_path.red_letter", number=invoice.number) + "\n"
@@ -86,6 +92,8 @@ def red_letter(ctx: Ctx, match: re.Match[str]) -> None:
     original = ctx.services.issuance.find(str(red.original_id), ctx.actor)
     ctx.say(ctx.t("records.red_issued", number=red.number, original=original.number),
             files=[invoice_pdf(ctx.services, red)])
+    tell_requester(ctx.services, ctx.actor.user, original,
+                   red_letter_message(ctx.services, original, red, reason))
 
 
 def legacy_code(ctx: Ctx, match: re.Match[str]) -> None:
