@@ -1,6 +1,8 @@
 """E-mail delivery of an issued invoice: one message with the PDF attached, over SMTP.
 
 Addresses are personal data: logs and error parameters carry them masked (a***@example.com).
+The message is 7-bit throughout (base64 text, RFC 2047 headers): no server has to offer
+8BITMIME. Its Date is the product's clock, so `SIFBOT_NOW` fixes it like every other "now".
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ import re
 import smtplib
 import ssl
 import unicodedata
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+from core.clock import system_clock
 from core.errors import SifError
 from core.settings import SmtpSettings
 
@@ -52,15 +56,20 @@ def mask_email(address: str) -> str:
     return f"{local[:1]}***{at}{domain}" if at else f"{address[:1]}***"
 
 
-def build_message(sender: str, to: str, subject: str, body: str, attachment: Path) -> EmailMessage:
-    """A UTF-8 text message with the invoice PDF attached as application/pdf."""
+def build_message(
+    sender: str, to: str, subject: str, body: str, attachment: Path, *, now: datetime
+) -> EmailMessage:
+    """A UTF-8 text message dated `now` (aware) with the invoice PDF attached as application/pdf."""
+    if now.tzinfo is None:
+        raise ValueError("the Date header needs an aware time")
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = " ".join(subject.split())  # no line breaks may reach a header
-    message["Date"] = formatdate(usegmt=True)
+    message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message.set_content(body, charset="utf-8")
+    # base64, not 8bit: RFC 6152 allows 8-bit data only over a declared BODY=8BITMIME
+    message.set_content(body, charset="utf-8", cte="base64")
     message.add_attachment(
         attachment.read_bytes(), maintype="application", subtype="pdf", filename=attachment.name
     )
@@ -68,11 +77,21 @@ def build_message(sender: str, to: str, subject: str, body: str, attachment: Pat
 
 
 def send_invoice_email(
-    smtp: SmtpSettings, *, to: str, subject: str, body: str, attachment: Path
+    smtp: SmtpSettings,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    attachment: Path,
+    now: datetime | None = None,
 ) -> None:
-    """Send the invoice; EmailInvalid for a bad address, MailFailed when delivery fails."""
+    """Send the invoice; EmailInvalid for a bad address, MailFailed when delivery fails.
+
+    `now` dates the message; without it, the product's clock (`SIFBOT_NOW` or the wall clock).
+    """
     address = normalise_address(to)
-    message = build_message(smtp.sender, address, subject, body, attachment)
+    moment = now if now is not None else system_clock()
+    message = build_message(smtp.sender, address, subject, body, attachment, now=moment)
     try:
         _deliver(smtp, message)
     except (smtplib.SMTPException, OSError) as exc:

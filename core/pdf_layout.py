@@ -2,13 +2,23 @@
 
 The page copies the fully digitalised e-invoice (数电票): 210 × 140 mm, landscape, a framed
 form in brown ink with the values in black. Everything is in points (reportlab units).
+
+The Chinese font is a TrueType file embedded (as a subset) in every PDF, so any viewer shows the
+same glyphs the layout measured. It is the first of these that exists:
+1. the file named by `SIFBOT_PDF_FONT` (a .ttf, or a .ttc whose first face is used);
+2. `core/fonts/wqy-microhei.ttc`, shipped with the product (WenQuanYi Micro Hei, Apache-2.0);
+3. the same font installed by the system (Debian: fonts-wqy-microhei).
+Only when none exists does the page fall back to reportlab's built-in STSong-Light, which is not
+embedded (a viewer without Chinese fonts then shows empty boxes): a warning is logged.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Literal
 
 from reportlab.lib.colors import Color
@@ -16,7 +26,7 @@ from reportlab.lib.units import mm
 
 from core.catalog import format_item_name
 from core.clock import CHINA
-from core.models import Buyer, InvoiceData, InvoiceType, Line
+from core.models import Buyer, InvoiceData, InvoiceType, Line, Status
 from core.money import cents
 
 Kind = Literal["blue", "red"]
@@ -30,10 +40,13 @@ PARTY_HEIGHT = 21 * mm
 COLUMN_TITLE_HEIGHT = 6 * mm
 TOTAL_ROW_HEIGHT = 6 * mm
 GRAND_TOTAL_HEIGHT = 8 * mm
-REMARK_HEIGHT = 16 * mm
+REMARK_HEIGHT = 16 * mm  # the box grows (on the last page) when the remark needs more
+REMARK_MAX_HEIGHT = 40 * mm
 CELL_PAD = 1 * mm
 ROW_PAD = 0.5 * mm
 MAX_ROW_HEIGHT = 16 * mm  # a longer name is shrunk to fit rather than overflow
+CELL_SIZE = 7.5  # the text of a line's cells
+REMARK_SIZES = (8.0, 7.5, 7.0)  # the remark shrinks this far to stay in the box, then the box grows
 
 PARTY_BOTTOM = FRAME_TOP - PARTY_HEIGHT
 REMARK_TOP = FRAME_BOTTOM + REMARK_HEIGHT
@@ -44,8 +57,16 @@ ROWS_CAPACITY = ROWS_TOP - ROWS_BOTTOM
 
 INK = Color(0.61, 0.29, 0.14)  # the brown of the printed form
 RED = Color(0.80, 0.07, 0.07)
-CJK_FONT = "STSong-Light"
+CID_FONT = "STSong-Light"  # the fallback: built into reportlab, never embedded
+TTF_FONT = "SifCJK"  # the name the embedded TrueType font is registered under
 NUMBER_FONT = "Helvetica"
+FONT_ENV = "SIFBOT_PDF_FONT"
+FONT_FILE = "wqy-microhei.ttc"
+SHIPPED_FONT = Path(__file__).resolve().parent / "fonts" / FONT_FILE
+SYSTEM_FONTS = (
+    Path("/usr/share/fonts/truetype/wqy") / FONT_FILE,  # Debian, Ubuntu
+    Path("/usr/share/fonts/wenquanyi/wqy-microhei") / FONT_FILE,  # Fedora
+)
 
 TITLES = {
     InvoiceType.SPECIAL: "电子发票（增值税专用发票）",
@@ -54,6 +75,11 @@ TITLES = {
 QR_TYPE = {InvoiceType.SPECIAL: "31", InvoiceType.ORDINARY: "32"}  # 数电专票 / 数电普票
 RED_NOTE = "销项负数"
 WATERMARK = "预览 PREVIEW — 非正式发票"
+# A cancelled invoice's copy is stamped across the page: (big mark, small line beneath).
+STAMPS: dict[str, tuple[str, str]] = {
+    Status.VOIDED: ("作 废", "VOID — 已作废，不是有效发票 / NOT A VALID INVOICE"),
+    Status.RED_FLUSHED: ("已红冲", "RED-FLUSHED — 已红冲，不是有效发票 / NOT A VALID INVOICE"),
+}
 
 
 @dataclass(frozen=True)
@@ -64,16 +90,48 @@ class Column:
     numeric: bool = False
 
 
+# 数量 and 单价 are wide enough for 8 decimals at a legible size (a number never wraps: it
+# shrinks to fit its cell).
 COLUMNS: tuple[Column, ...] = (
-    Column("项目名称", 48 * mm, "left"),
-    Column("规格型号", 22 * mm, "left"),
-    Column("单位", 12 * mm, "center"),
-    Column("数量", 18 * mm, "right", numeric=True),
-    Column("单价", 24 * mm, "right", numeric=True),
+    Column("项目名称", 46 * mm, "left"),
+    Column("规格型号", 18 * mm, "left"),
+    Column("单位", 10 * mm, "center"),
+    Column("数量", 24 * mm, "right", numeric=True),
+    Column("单价", 26 * mm, "right", numeric=True),
     Column("金额", 24 * mm, "right", numeric=True),
     Column("税率/征收率", 18 * mm, "center"),  # may read 免税
     Column("税额", 24 * mm, "right", numeric=True),
 )
+
+
+def font_candidates() -> list[Path]:
+    """Where the embedded Chinese font is looked for, in order (see the module docstring)."""
+    configured = os.environ.get(FONT_ENV, "").strip()
+    return [*([Path(configured)] if configured else []), SHIPPED_FONT, *SYSTEM_FONTS]
+
+
+def stamp_of(status: Status | None) -> tuple[str, str] | None:
+    """The stamp a copy of an invoice in this state carries; None while it is valid."""
+    return STAMPS.get(status) if status else None
+
+
+@dataclass(frozen=True)
+class LastPage:
+    """The last page's lower part: the remark box grows upward, and the rows give way."""
+
+    remark_height: float = REMARK_HEIGHT
+
+    @property
+    def remark_top(self) -> float:
+        return float(FRAME_BOTTOM + self.remark_height)
+
+    @property
+    def grand_total_top(self) -> float:
+        return float(self.remark_top + GRAND_TOTAL_HEIGHT)
+
+    @property
+    def rows_capacity(self) -> float:
+        return float(ROWS_CAPACITY - (self.remark_height - REMARK_HEIGHT))
 
 
 def column_lefts() -> list[float]:
@@ -165,8 +223,14 @@ def item_name(line: Line) -> str:
     return format_item_name(line.category, line.name) if line.category else line.name
 
 
-def paginate(heights: list[float], capacity: float) -> list[list[int]]:
-    """Row indexes per page, in order; a page always holds at least one row (and one page)."""
+def paginate(
+    heights: list[float], capacity: float, last_capacity: float | None = None
+) -> list[list[int]]:
+    """Row indexes per page, in order; a page always holds at least one row (and one page).
+
+    The last page may hold less (`last_capacity`: a taller remark box): rows that do not fit
+    there move to a page of their own before it.
+    """
     pages: list[list[int]] = [[]]
     used = 0.0
     for index, height in enumerate(heights):
@@ -175,7 +239,13 @@ def paginate(heights: list[float], capacity: float) -> list[list[int]]:
             used = 0.0
         pages[-1].append(index)
         used += height
-    return pages
+    if last_capacity is None or used <= last_capacity:
+        return pages
+    last = pages.pop()
+    keep = len(last) - 1  # the last row always stays with the totals
+    while keep > 0 and sum(heights[i] for i in last[keep - 1 :]) <= last_capacity:
+        keep -= 1
+    return [*pages, *([last[:keep]] if keep else []), last[keep:]]
 
 
 def china_date(moment: datetime | None) -> str:
@@ -200,7 +270,7 @@ def remark_lines(data: InvoiceData, kind: Kind) -> list[str]:
     if kind == "red" and RED_NOTE not in data.remark:
         lines.append(RED_NOTE)
     if data.remark:
-        lines.append(data.remark)
+        lines.extend(line for line in data.remark.splitlines() if line.strip())  # as typed
     lines.extend(buyer_details(data.buyer))
     return lines
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -131,8 +132,13 @@ def settings_for(controller: LoopbackController, **overrides: Any) -> SmtpSettin
     )
 
 
-def send(smtp: SmtpSettings, attachment: Path, to: str = "li.na@example.com") -> None:
-    send_invoice_email(smtp, to=to, subject=SUBJECT, body=BODY, attachment=attachment)
+def send(
+    smtp: SmtpSettings,
+    attachment: Path,
+    to: str = "li.na@example.com",
+    now: datetime | None = None,
+) -> None:
+    send_invoice_email(smtp, to=to, subject=SUBJECT, body=BODY, attachment=attachment, now=now)
 
 
 def received(handler: RecordingHandler) -> EmailMessage:
@@ -175,6 +181,40 @@ def test_subject_header_is_utf8_encoded_on_the_wire(
     raw = handler.envelopes[0].original_content or b""
     header = next(line for line in raw.split(b"\r\n") if line.startswith(b"Subject:"))
     assert b"=?utf-8?" in header.lower()
+
+
+def test_the_message_is_seven_bit_so_the_server_need_not_offer_8bitmime(
+    server: LoopbackController, handler: RecordingHandler, invoice_pdf: Path
+) -> None:
+    send(settings_for(server), invoice_pdf)
+    envelope = handler.envelopes[0]
+    raw = envelope.original_content or b""
+    assert max(raw) < 128, "8-bit data on the wire"
+    assert not any(option.upper().startswith("BODY=") for option in envelope.mail_options)
+    body = received(handler).get_body(preferencelist=("plain",))
+    assert body is not None
+    assert body["Content-Transfer-Encoding"] in ("base64", "quoted-printable")
+    assert body.get_content().replace("\r\n", "\n").strip() == BODY
+
+
+def test_the_date_header_is_the_products_clock_under_sifbot_now(
+    server: LoopbackController,
+    handler: RecordingHandler,
+    invoice_pdf: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SIFBOT_NOW", "2026-03-02T10:05:00+08:00")
+    send(settings_for(server), invoice_pdf)
+    sent = parsedate_to_datetime(received(handler)["Date"])
+    assert sent == datetime(2026, 3, 2, 10, 5, tzinfo=CHINA)
+
+
+def test_the_date_header_is_the_instant_given(
+    server: LoopbackController, handler: RecordingHandler, invoice_pdf: Path
+) -> None:
+    now = datetime(2026, 4, 10, 9, 0, tzinfo=CHINA)
+    send(settings_for(server), invoice_pdf, now=now)
+    assert parsedate_to_datetime(received(handler)["Date"]) == now
 
 
 def test_full_width_address_typed_in_chinese_is_normalised(
