@@ -128,7 +128,22 @@ def is_working_day(day: date, sla: SlaSettings) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:  # a year the installed package has no data for yet
-        return day.weekday() < 5
+        return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
+
+
+# Statutory holidays on the same date every year (元旦, 劳动节, 国庆): off even in a year
+# chinese_calendar does not know yet. The moving ones (春节, 清明 ...) need the package's data or
+# the operator's `sla.holidays`.
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)})
+
+
+def calendar_covers(day: date) -> bool:
+    """Whether the installed chinese_calendar knows this day's holidays (else: Mon-Fri guess)."""
+    try:
+        chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return False
+    return True
 
 
 class Calendars:

@@ -25,6 +25,28 @@ TICKET_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "工单 {id} 已关闭，不能再修改；如问题仍在，请提交新工单。",
         "en": "Ticket {id} is closed; if the problem is still there, please open a new ticket.",
     },
+    "ticket_claimed": {
+        "zh": "工单 {id} 已由 {owner} 认领。如需转交，请用“分配”（assign）。",
+        "en": "Ticket {id} is already claimed by {owner}. To hand it over, use assign.",
+    },
+    "ticket_not_agent": {
+        "zh": "{user} 不是客服：请在配置文件的 [roles] 中设为 agent（shell 用户写作 \"shell:{user}\"）。",
+        "en": "{user} is not an agent: give them role agent under [roles] in the settings (a shell user as \"shell:{user}\").",
+    },
+    # what someone tried, in "您没有权限{action}" / "You are not allowed to {action}" (never the
+    # internal name of the action)
+    "action.queue": {"zh": "查看工单队列", "en": "see the ticket queue"},
+    "action.claim": {"zh": "认领工单", "en": "claim tickets"},
+    "action.assign": {"zh": "分配工单", "en": "assign tickets"},
+    "action.reply": {"zh": "回复工单", "en": "reply on tickets"},
+    "action.note": {"zh": "添加内部备注", "en": "add internal notes"},
+    "action.priority": {"zh": "修改工单优先级", "en": "change a ticket's priority"},
+    "action.escalate": {"zh": "升级工单", "en": "escalate tickets"},
+    "action.reason": {"zh": "升级工单", "en": "escalate tickets"},
+    "action.pending": {"zh": "把工单设为待补充", "en": "set tickets pending"},
+    "action.solve": {"zh": "解决工单", "en": "solve tickets"},
+    "action.reopen": {"zh": "重新打开工单", "en": "reopen tickets"},
+    "action.add_info": {"zh": "补充这个工单", "en": "add to this ticket"},
     "ticket_top_tier": {"zh": "工单 {id} 已在最高级别（第 {tier} 线）。", "en": "Ticket {id} is already at the top tier ({tier})."},
     "ticket_invalid_transition": {
         "zh": "工单 {id} 当前为“{status}”，不能{action}。",

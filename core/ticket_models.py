@@ -44,6 +44,7 @@ ALLOWED: dict[str, frozenset[TicketStatus]] = {
     "reply": LIVE, "priority": LIVE, "escalate": LIVE, "solve": LIVE,
     "pending": frozenset({S.NEW, S.OPEN}), "reopen": frozenset({S.SOLVED}),
     "note": frozenset({*LIVE, S.SOLVED}), "assign": frozenset({*LIVE, S.SOLVED}),
+    "claim": frozenset({*LIVE, S.SOLVED}),
     "add_info": frozenset({*LIVE, S.SOLVED}),
 }
 
@@ -160,6 +161,12 @@ def clean_text(value: str, what: str) -> str:
     value = value.strip()
     if not value:
         raise TicketError("ticket_text_required", what=what)
+    return optional_text(value)
+
+
+def optional_text(value: str) -> str:
+    """Trimmed text that may be empty but is never cut: too long is a TicketError."""
+    value = value.strip()
     if len(value) > MAX_TEXT:
         raise TicketError("ticket_text_too_long", length=len(value), max=MAX_TEXT)
     return value

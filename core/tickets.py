@@ -24,7 +24,6 @@ from core.ticket_models import (
     CATEGORIES,
     FIRST_NUMBER,
     MAX_ATTACHMENTS,
-    MAX_TEXT,
     MIN_DESCRIPTION,
     PRIORITIES,
     SYSTEM,
@@ -42,6 +41,7 @@ from core.ticket_models import (
     TicketStore,
     clean_text,
     new_event,
+    optional_text,
     recorded,
     staff_subject,
     subject_of,
@@ -72,7 +72,7 @@ class Tickets:
         if category not in CATEGORIES:
             raise TicketError("ticket_category_invalid", allowed=", ".join(CATEGORIES))
         self._check_priority(priority)
-        description = description.strip()
+        description = optional_text(description)  # never cut: nothing the user said is lost
         if len(description) < MIN_DESCRIPTION:
             raise TicketError("ticket_description_required", min=MIN_DESCRIPTION)
         files = list(attachments)
@@ -82,7 +82,8 @@ class Tickets:
         policy = sla.policy_for(self.settings.sla, priority, category)
         targets = {"first_response": policy.first_response_minutes,
                    "resolution": policy.resolution_minutes}
-        clocks = {name: sla.start_clock(minutes, policy.calendar, self.cals, now, self._share)
+        clocks = {name: sla.start_clock(minutes, policy.calendar_of(name), self.cals, now,
+                                        self._share)
                   for name, minutes in targets.items()}
         with self._unit():
             number = FIRST_NUMBER + self.store.next_ticket_number()
@@ -90,7 +91,7 @@ class Tickets:
                 id=f"T-{number}", number=number, requester=actor.user, channel=actor.platform,
                 category=cast(Category, category), priority=cast(Priority, priority),
                 subject=subject_of(description),
-                description=description[:MAX_TEXT], attachments=files,
+                description=description, attachments=files,
                 transcript=list(transcript), faq_queries=list(faq_queries)[-10:],
                 draft_id=draft_id, draft_problems=list(draft_problems), clocks=clocks,
                 history=[new_event(actor, now, "create", changes={"status": "new"})],
@@ -102,7 +103,10 @@ class Tickets:
         return ticket
 
     def clock_starts_at(self, ticket: Ticket) -> datetime | None:
-        """Outside support hours: when the first-response clock starts counting (else None)."""
+        """Outside support hours: when the first-response clock starts counting (else None).
+        While support is open there is nothing to say, whatever calendar the clock keeps."""
+        if self.cals["support_hours"].next_open(ticket.created_at) <= ticket.created_at:
+            return None
         calendar = self.cals[ticket.clocks["first_response"].calendar]
         opens = calendar.next_open(ticket.created_at)
         return opens if opens > ticket.created_at else None
@@ -163,7 +167,15 @@ class Tickets:
             t, actor, now, "note", text, public=False))
 
     def claim(self, ticket_id: str, actor: Actor) -> Ticket:
-        return self.assign(ticket_id, actor, actor.user)
+        """Take a ticket nobody owns. Someone else's is refused (hand-overs are `assign`); one's
+        own is left as it is, with no history row."""
+        def change(ticket: Ticket, now: datetime) -> Ticket:
+            if ticket.assignee == actor.user:
+                return ticket
+            if ticket.assignee:
+                raise TicketError("ticket_claimed", id=ticket.id, owner=ticket.assignee)
+            return recorded(ticket, actor, now, "assign", public=False, assignee=actor.user)
+        return self._agent_act(ticket_id, actor, "claim", change)
 
     def assign(self, ticket_id: str, actor: Actor, to: str) -> Ticket:
         to = to.strip()
@@ -184,7 +196,8 @@ class Tickets:
             targets = {"first_response": policy.first_response_minutes,
                        "resolution": policy.resolution_minutes}
             clocks = {name: sla.retarget_clock(clock, targets.get(name, clock.target_minutes),
-                                               policy.calendar, self.cals, now, self._share)
+                                               policy.calendar_of(name), self.cals, now,
+                                               self._share)
                       for name, clock in ticket.clocks.items()}
             return recorded(ticket, actor, now, "priority", public=False, priority=priority,
                                 clocks=clocks)
@@ -205,6 +218,8 @@ class Tickets:
 
     def pending(self, ticket_id: str, actor: Actor, text: str = "") -> Ticket:
         """Waiting on the requester: the clocks pause (a message with it is a reply too)."""
+        optional_text(text)  # too long is refused before anything changes
+
         def change(ticket: Ticket, now: datetime) -> Ticket:
             if text.strip():
                 ticket = self._replied(ticket, actor, now, clean_text(text, "reply"), ticket.status,
@@ -216,19 +231,23 @@ class Tickets:
         return self._agent_act(ticket_id, actor, "pending", change)
 
     def solve(self, ticket_id: str, actor: Actor, text: str = "") -> Ticket:
+        text = optional_text(text)
+
         def change(ticket: Ticket, now: datetime) -> Ticket:
             clocks = {n: sla.stop_clock(c, self.cals, now) for n, c in ticket.clocks.items()}
-            ticket = recorded(ticket, actor, now, "solve", text.strip()[:MAX_TEXT],
+            ticket = recorded(ticket, actor, now, "solve", text,
                                   status=S.SOLVED, clocks=clocks, solved_at=now)
-            self._tell_requester(ticket, "ticket.notice.solved", text=text.strip(),
+            self._tell_requester(ticket, "ticket.notice.solved", text=text,
                                  days=str(self.settings.sla.close_after_days))
             return ticket
         return self._agent_act(ticket_id, actor, "solve", change)
 
     def reopen(self, ticket_id: str, actor: Actor, reason: str = "") -> Ticket:
         """An agent reopens a solved ticket (the requester does it by adding information)."""
+        reason = optional_text(reason)
+
         def change(ticket: Ticket, now: datetime) -> Ticket:
-            ticket = recorded(self._resume(ticket, now), actor, now, "reopen", reason.strip())
+            ticket = recorded(self._resume(ticket, now), actor, now, "reopen", reason)
             self._tell_requester(ticket, "ticket.notice.reopened")
             return ticket
         return self._agent_act(ticket_id, actor, "reopen", change)
@@ -296,7 +315,8 @@ class Tickets:
         self._require_agent(actor, action)
         with self._unit():
             ticket = self._live(ticket_id, actor, action)
-            return self._save(change(ticket, self.clock()))
+            changed = change(ticket, self.clock())
+            return ticket if changed is ticket else self._save(changed)  # nothing to do: no write
 
     def _require_agent(self, actor: Actor, action: str) -> None:
         if actor.role not in AGENT_ROLES:

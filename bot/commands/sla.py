@@ -10,18 +10,24 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.cli import UsageError
 from bot.commands.tickets import ticket_service, viewer_zone
 from core.sla import CLOCK_NAMES
 from core.sla_report import compliance_report
 
 DEFAULT_DAYS = 30
+# Days a report can span: any wider and a day's bounds in another zone fall off the calendar.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"{text} is out of range ({FIRST_DAY} to {LAST_DAY})")
+    return day
 
 
 def add_parser(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -45,7 +51,7 @@ def run_report(args: argparse.Namespace) -> int:
     last = args.end or now.astimezone(zone).date()
     first = args.start or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
-        raise argparse.ArgumentTypeError("--from is after --to")
+        raise UsageError(f"sifbot sla report: --from {first} is after --to {last}")
     start = datetime.combine(first, datetime.min.time(), zone)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone)
     tickets = service.store.tickets(created_from=start, created_to=end)

@@ -7,22 +7,24 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
+import sys
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.bootstrap import db_path, load
+from bot.cli import UsageError
 from bot.handlers.flows.ticket_desk import outbox_notifier
 from bot.handlers.notify import Outbox
 from core.clock import system_clock
-from core.errors import ConfigError, PermissionDenied
+from core.errors import ConfigError
 from core.models import Actor
 from core.privacy import mask_text
 from core.settings import Settings
-from core.sla import clock_view
+from core.sla import calendar_covers, clock_view
 from core.storage import open_repository
 from core.storage.tickets import SqliteTicketStore
-from core.ticket_models import AGENT_ROLES, staff_subject
+from core.ticket_models import AGENT_ROLES, TicketError, staff_subject
 from core.tickets import Ticket, Tickets, TicketStatus
 
 # action -> (its text argument, required?)
@@ -73,16 +75,30 @@ def viewer_zone(args: argparse.Namespace, settings: Settings) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(key="--tz", reason=f"unknown time zone {name!r}") from exc
+        if getattr(args, "tz", None):
+            raise UsageError(f"--tz: unknown time zone {name!r}") from exc
+        raise ConfigError(key="support.timezone", reason=f"unknown time zone {name!r}") from exc
+
+
+def shell_identity(settings: Settings, user: str) -> str:
+    """`bob` is `shell:bob` when [roles] knows him by that name: one identity per person, so
+    what he does, what he owns and the notices he gets all carry the same name."""
+    user = user.strip()
+    if user not in settings.roles and f"shell:{user}" in settings.roles:
+        return f"shell:{user}"
+    return user
 
 
 def agent_actor(settings: Settings, user: str) -> Actor:
     """The shell user acts with the role the settings give them: an agent or an admin."""
-    role = settings.roles.get(user) or settings.roles.get(f"shell:{user}")
+    user = shell_identity(settings, user)
+    role = settings.roles.get(user)
     if role not in AGENT_ROLES:
-        raise PermissionDenied(action=f"{user} (no agent role in [roles])")
+        raise TicketError("ticket_not_agent", user=user)
     return Actor(user=user, role=role, platform="shell")
 
+
+CALENDAR_AHEAD = 30  # days: how far ahead the sweep wants to know the holidays
 
 STAFF = Actor(user="shell", role="admin", platform="shell")
 
@@ -111,7 +127,8 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(record, ensure_ascii=False, indent=2))
         return 0
-    for key, value in record.items():
+    shown = {**record, "subject": staff_subject(ticket)}  # masked whole, then cut
+    for key, value in shown.items():
         if key not in ("sla", "history", "transcript", "attachments", "draft_problems"):
             print(f"{key}: {mask_text(str(value))}")
     for name, clock in record["sla"].items():
@@ -132,6 +149,8 @@ def run_action(args: argparse.Namespace) -> int:
         "escalate": service.escalate, "pending": service.pending, "solve": service.solve,
         "reopen": service.reopen, "priority": service.set_priority,
     }
+    if args.action_name == "assign":
+        text = shell_identity(settings, text)
     if args.action_name == "claim":
         ticket = service.claim(args.id, actor)
     else:
@@ -148,6 +167,12 @@ def run_action(args: argparse.Namespace) -> int:
 def run_sweep(args: argparse.Namespace) -> int:
     service, _settings = ticket_service(args)
     result = service.sweep()
+    ahead = service.clock().astimezone(service.cals.zone).date() + timedelta(days=CALENDAR_AHEAD)
+    if not calendar_covers(ahead):  # said to the operator who runs the sweep, not to customers
+        print(f"warning: the installed chinese_calendar has no holidays for {ahead.year}; "
+              "working days there are Mon-Fri without 1 Jan, 1 May and 1-3 Oct. Update it "
+              "(pip install -U chinesecalendar) or list them in [sla] holidays/workdays.",
+              file=sys.stderr)
     if args.json:
         print(json.dumps(result.model_dump(), ensure_ascii=False, indent=2))
     else:

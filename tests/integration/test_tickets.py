@@ -321,9 +321,12 @@ def test_tickets_list_json_and_the_agents_actions_from_the_shell(
         shell: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, _ = run_sifbot(shell, "tickets", "list", "--json")
     assert code == 0 and [r["id"] for r in json.loads(out)] == ["T-1001", "T-1002"]
-    complaint = json.loads(out)[1]["sla"]["first_response"]
-    assert complaint["calendar"] == "working_days" and complaint["target_minutes"] == 480
-    assert complaint["due_at"] == "2026-03-03T10:00:00+08:00"  # 1 working day
+    complaint = json.loads(out)[1]["sla"]
+    assert complaint["first_response"]["calendar"] == "support_hours"  # as fast as any ticket
+    assert complaint["first_response"]["due_at"] == "2026-03-02T12:00:00+08:00"
+    follow_up = complaint["resolution"]
+    assert follow_up["calendar"] == "working_days" and follow_up["target_minutes"] == 480
+    assert follow_up["due_at"] == "2026-03-03T10:00:00+08:00"  # followed up in 1 working day
     code, out, err = run_sifbot(shell, "tickets", "reply", "T-1001", "已收到", "正在处理",
                             "--as", AGENT.user)
     assert code == 0, err
@@ -339,6 +342,8 @@ def test_tickets_list_json_and_the_agents_actions_from_the_shell(
 
 def test_sla_report_lists_breaches_and_draws_a_chart(
         shell: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIFBOT_NOW", "2026-03-02T11:00:00+08:00")  # the complaint in time
+    assert run_sifbot(shell, "tickets", "reply", "T-1002", "抱歉", "--as", AGENT.user)[0] == 0
     monkeypatch.setenv("SIFBOT_NOW", "2026-03-02T13:00:00+08:00")  # T-1001 answered late
     assert run_sifbot(shell, "tickets", "reply", "T-1001", "抱歉久等", "--as", AGENT.user)[0] == 0
     chart = shell / "sla.png"
@@ -348,7 +353,7 @@ def test_sla_report_lists_breaches_and_draws_a_chart(
     report = json.loads(out)
     assert report["totals"]["tickets"] == 2
     assert report["by_priority"]["normal"]["first_response"] == {
-        "met": 0, "breached": 1, "open": 1, "compliance": 0.0}
+        "met": 1, "breached": 1, "open": 0, "compliance": 0.5}
     assert [(b["id"], b["clock"]) for b in report["breached"]] == [("T-1001", "first_response")]
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     code, out, _ = run_sifbot(shell, "sla", "report")
@@ -361,10 +366,12 @@ def test_tickets_sweep_from_the_shell_sends_a_breach_once(
         shell: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run_sifbot(shell, "tickets", "note", "T-1001", "先查日志", "--as", AGENT.user)[0] == 0
     assert run_sifbot(shell, "tickets", "assign", "T-1002", AGENT.user, "--as", AGENT.user)[0] == 0
+    assert run_sifbot(shell, "tickets", "reply", "T-1002", "抱歉，正在核实", "--as",
+                      AGENT.user)[0] == 0
     monkeypatch.setenv("SIFBOT_NOW", "2026-03-02T12:30:00+08:00")
     code, out, err = run_sifbot(shell, "tickets", "sweep", "--json")
     assert code == 0, err
-    # T-1002 is a complaint: 1 working day, its warning comes at 16:00
+    # T-1002 is a complaint answered at once: its follow-up is 1 working day, warned at 16:00
     assert json.loads(out)["events"] == [["T-1001", "first_response", "breach"]]
     code, out, _ = run_sifbot(shell, "tickets", "sweep")
     assert code == 0 and out.startswith("events 0")

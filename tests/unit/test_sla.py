@@ -191,15 +191,16 @@ def test_a_new_priority_starts_a_new_epoch_with_the_time_already_counted() -> No
 
 # -- policies ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(("priority", "category", "expected"), [
-    ("urgent", "payment", (30, 480, "24x7")),
-    ("normal", "payment", (120, 1440, "support_hours")),
-    ("high", "complaint", (480, 480, "working_days")),
-    ("low", "invoice", (120, 2880, "support_hours")),
+    ("urgent", "payment", (30, 480, "24x7", "24x7")),
+    ("normal", "payment", (120, 1440, "support_hours", "support_hours")),
+    ("high", "complaint", (120, 480, "support_hours", "working_days")),  # followed up in 1 day
+    ("low", "invoice", (120, 2880, "support_hours", "support_hours")),
 ])
 def test_the_first_fitting_policy_of_the_settings_applies(
-        priority: str, category: str, expected: tuple[int, int, str]) -> None:
+        priority: str, category: str, expected: tuple[int, int, str, str]) -> None:
     policy = sla.policy_for(SlaSettings(), priority, category)
-    assert (policy.first_response_minutes, policy.resolution_minutes, policy.calendar) == expected
+    assert (policy.first_response_minutes, policy.resolution_minutes,
+            policy.calendar_of("first_response"), policy.calendar_of("resolution")) == expected
 
 
 def test_sifbot_now_drives_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,7 @@ from bot.handlers.flows.ticket_messages import tt
 from core.errors import NotFound, ValidationFailed
 from core.models import Draft
 from core.ticket_models import CATEGORIES, MAX_ATTACHMENTS, MAX_TEXT, MIN_DESCRIPTION
-from core.tickets import Attachment, ChatTurn, DraftProblem
+from core.tickets import Attachment, ChatTurn, DraftProblem, Ticket
 from core.validation import build_invoice_data, validate_invoice_data
 
 FILING = ("category", "description", "attachments", "confirm")
@@ -33,6 +33,11 @@ QUEUE_WORDS = ("工单队列", "客服队列", "queue", "ticket queue", "/queue"
 DONE_WORDS = ("完成", "好了", "没有", "无", "done", "finished", "no", "none", "ticket_files:done")
 SUBMIT_WORDS = ("确认", "提交", "确认提交", "是", "submit", "confirm", "yes", "ok")
 RECENT_DRAFT = timedelta(days=1)
+# "修改 描述", "修改类别", "edit description": what the confirm's edit buttons say, typed.
+EDIT_TYPED = re.compile(r"^(?:修改|更改|改|edit|change)\s*[:：]?\s*(?P<field>\S.*)$")
+EDIT_FIELDS = {"类别": "category", "分类": "category", "类型": "category", "问题类别": "category",
+               "category": "category", "描述": "description", "问题描述": "description",
+               "内容": "description", "description": "description"}
 
 # A message whose whole point is "let me talk to a person", as people type it: "能不能转人工",
 # "我要找真人客服", "联系客服", "talk to a human please", "how do I reach a real person?". A
@@ -57,6 +62,21 @@ _ASKS_FOR_PERSON = re.compile("^(?:" + "|".join((
     rf"(?:{_PERSON_EN}|live chat)(?: please| pls| now)?",
 )) + ")$")
 _TRAILING = re.compile(r"[\s?？!！。.,，~～]+$")
+# Asking for a ticket itself ("我要提工单", "I want to file a ticket"), or for a person in the
+# first person ("I need a human"); a complaint ("我要投诉") is a ticket of category complaint.
+_ASKS_FOR_TICKET = re.compile("^(?:" + "|".join((
+    r"(?:我|我们)?(?:要|想|想要|需要|得|请|帮我)?(?:提交?|开|建|新建|创建|填|发)(?:一个|一张|个|张)?"
+    r"(?:工单|ticket)(?:吧|谢谢)?",
+    r"(?:i (?:want|need|would like|'d like) to |(?:can|could|may) i |please |let me )?"
+    r"(?:file|open|submit|create|raise|log|make) (?:a |an )?(?:new )?(?:support )?ticket"
+    r"(?: please| now)?",
+    rf"i(?: really)? (?:need|want|would like|'d like) (?:{_PERSON_EN}|{_SUPPORT_EN})"
+    r"(?: please| now)?",
+)) + ")$")
+_ASKS_TO_COMPLAIN = re.compile(
+    r"^(?:(?:我|我们)?(?:要|想|想要|需要)?(?:投诉|我要投诉)(?:一下)?(?:你们)?"
+    r"|(?:i (?:want|need|would like|'d like) to )?(?:make |file |lodge )(?:a )?complaint"
+    r"|i (?:want|would like|'d like) to complain|complaint|complain)$")
 
 
 # A bare noun ("客服", "人工服务", "agent") asks for a person only outside a form: at a form
@@ -109,8 +129,10 @@ class TicketFlow:
 
     # -- entry ------------------------------------------------------------------------------
     def wants(self, text: str) -> bool:
-        """Free text that starts this flow: a person asked for."""
-        return asks_for_person(text)
+        """Free text that starts this flow: a person, a ticket or a complaint asked for."""
+        folded = _folded(text)
+        return (asks_for_person(text) or _ASKS_FOR_TICKET.match(folded) is not None
+                or _ASKS_TO_COMPLAIN.match(folded) is not None)
 
     def interrupts(self, text: str) -> bool:
         """Asking for a person works in the middle of another flow too (its draft is kept)."""
@@ -122,21 +144,38 @@ class TicketFlow:
             desk.list_mine(ctx)
         elif word in QUEUE_WORDS:
             desk.queue(ctx)
+        elif _ASKS_TO_COMPLAIN.match(word):
+            self.begin(ctx, category="complaint")
         else:
             self.begin(ctx)
 
-    def begin(self, ctx: Ctx) -> None:
-        """Start filing; remember what led here before the flow's own turns pile up."""
+    def begin(self, ctx: Ctx, follows: str = "", category: str = "") -> None:
+        """Start filing; remember what led here before the flow's own turns pile up.
+        `follows`: the closed ticket this one carries on from."""
         state = ctx.state
         history = state.history[:-1] if state.history and state.history[-1]["who"] == "user" \
             else state.history
         draft_id, problems = _draft_context(ctx)
         sub: dict[str, Any] = {
             "transcript": history, "faq_queries": list(state.faq_queries), "draft_id": draft_id,
-            "draft_problems": problems, "attachments": [],
+            "draft_problems": problems, "attachments": [], "follows": follows,
         }
+        if category:  # already said: "我要投诉"
+            sub["category"] = category
         state.reset_flow()
-        state.flow, state.step, state.sub = self.name, "category", sub
+        state.flow, state.step, state.sub = self.name, "description" if category else "category", sub
+        self.ask(ctx)
+
+    def refile(self, ctx: Ctx, closed: Ticket, text: str) -> None:
+        """What someone added to a closed ticket, kept: a new ticket that follows it, to confirm."""
+        files = [a.model_dump() for a in desk.files_of(ctx)][:MAX_ATTACHMENTS]
+        ctx.state.reset_flow()
+        ctx.state.flow, ctx.state.step = self.name, "confirm"
+        ctx.state.sub = {"transcript": [], "faq_queries": [], "draft_id": None,
+                         "draft_problems": [], "attachments": files, "follows": closed.id,
+                         "category": closed.category,
+                         "description": text.strip() or closed.subject}
+        ctx.say(self._t(ctx, "ticket.refile", id=closed.id))
         self.ask(ctx)
 
     # -- asking -----------------------------------------------------------------------------
@@ -190,10 +229,8 @@ class TicketFlow:
             self.ask(ctx)  # a file alone, early: kept; the step is asked again
             return
         if value.startswith("ticket_edit:"):
-            ctx.state.sub["back_to_confirm"] = True
-            ctx.state.step = value.split(":", 1)[1] if value.endswith(
-                ("category", "description")) else "confirm"
-            self.ask(ctx)
+            field = value.split(":", 1)[1]
+            self._edit(ctx, field if field in ("category", "description") else "confirm")
             return
         {"category": self._category, "description": self._description,
          "attachments": self._attachments, "confirm": self._confirm,
@@ -228,10 +265,22 @@ class TicketFlow:
         self.ask(ctx)
 
     def _confirm(self, ctx: Ctx, value: str, _files: bool) -> None:
-        if value == "ticket_confirm:submit" or typed_word(value) in SUBMIT_WORDS:
+        word = typed_word(value)
+        labels = {typed_word(tt("ticket.choice.submit", lang)) for lang in ("zh", "en")}
+        if value == "ticket_confirm:submit" or word in SUBMIT_WORDS or word in labels:
             self._submit(ctx)
             return
+        field = _typed_edit(word)
+        if field:
+            self._edit(ctx, field)
+            return
         self._error(ctx, "confirm", "choose_one")
+        self.ask(ctx)
+
+    def _edit(self, ctx: Ctx, field: str) -> None:
+        """Back to one field; once it is answered, straight back to the confirm."""
+        ctx.state.sub["back_to_confirm"] = True
+        ctx.state.step = field
         self.ask(ctx)
 
     def _advance(self, ctx: Ctx, step: str) -> None:
@@ -241,20 +290,36 @@ class TicketFlow:
 
     def _take_files(self, ctx: Ctx) -> bool:
         """Files sent at any filing step are the ticket's attachments."""
+        problems = desk.unusable_files(ctx)
+        if problems:
+            self._error(ctx, "attachments", "ticket_file_unusable", files="; ".join(problems))
         files = [a.model_dump() for a in desk.files_of(ctx)]
         if not files:
-            return False
-        kept = [*ctx.state.sub["attachments"], *files][:MAX_ATTACHMENTS]
-        ctx.state.sub["attachments"] = kept
-        ctx.say(self._t(ctx, "ticket.attached", names=", ".join(f["name"] for f in files),
-                        count=len(kept)))
+            return bool(problems)
+        held = ctx.state.sub["attachments"]
+        room = max(MAX_ATTACHMENTS - len(held), 0)
+        taken, refused = files[:room], files[room:]
+        held.extend(taken)
+        if taken:
+            ctx.say(self._t(ctx, "ticket.attached", names=", ".join(f["name"] for f in taken),
+                            count=len(held)))
+        if refused:  # said, never dropped in silence: the person can pick what matters most
+            message = " ".join((self._t(ctx, "ticket_too_many_attachments", max=MAX_ATTACHMENTS),
+                                self._t(ctx, "ticket.files_not_kept",
+                                        names=", ".join(f["name"] for f in refused))))
+            ctx.out.errors.append(ErrorOut(field="attachments",
+                                           code="ticket_too_many_attachments", message=message))
+            ctx.say("❌ " + message)
         return True
 
     def _submit(self, ctx: Ctx) -> None:
         sub = ctx.state.sub
         service = desk.ticket_service(ctx.services)
+        description = sub["description"]
+        if sub.get("follows"):
+            description += "\n" + self._t(ctx, "ticket.follows", id=sub["follows"])
         ticket = service.create(
-            ctx.actor, category=sub["category"], description=sub["description"],
+            ctx.actor, category=sub["category"], description=description,
             attachments=[Attachment(**a) for a in sub["attachments"]],
             transcript=[ChatTurn(**turn) for turn in sub["transcript"]],
             faq_queries=sub["faq_queries"], draft_id=sub["draft_id"],
@@ -285,7 +350,8 @@ class TicketFlow:
         if word == "cancel" or (word == "back" and step in desk.FOLLOW_UPS):
             following_up = step in desk.FOLLOW_UPS
             ctx.state.reset_flow()
-            ctx.say(ctx.t("nav.cancelled") if following_up else self._t(ctx, "ticket.cancelled"))
+            ctx.say(self._t(ctx, "ticket.follow_up_cancelled" if following_up
+                            else "ticket.cancelled"))
             return
         if word == "back":
             index = FILING.index(step) if step in FILING else 0
@@ -293,6 +359,9 @@ class TicketFlow:
                 ctx.say(ctx.t("nav.no_back"))
             ctx.state.step = FILING[max(index - 1, 0)]
             ctx.state.sub.pop("back_to_confirm", None)
+        elif word == "edit" and step in FILING and _typed_edit(f"edit {arg}"):
+            self._edit(ctx, _typed_edit(f"edit {arg}"))
+            return
         elif word == "skip" and step == "attachments":
             self._advance(ctx, "confirm")
             return
@@ -317,6 +386,12 @@ class TicketFlow:
         message = self._t(ctx, code, **params)
         ctx.out.errors.append(ErrorOut(field=field, code=code, message=message))
         ctx.say("❌ " + message)
+
+
+def _typed_edit(word: str) -> str:
+    """The field a typed "修改 描述" / "edit category" names (else "")."""
+    match = EDIT_TYPED.match(word.strip())
+    return EDIT_FIELDS.get(match["field"].strip(), "") if match else ""
 
 
 def _draft_context(ctx: Ctx) -> tuple[str | None, list[dict[str, str]]]:
@@ -348,7 +423,7 @@ def on_choice(ctx: Ctx, rest: str) -> None:
     action, _, tail = rest.partition(":")
     ref, _, arg = tail.partition(":")
     if action == "new":
-        TicketFlow().begin(ctx)
+        TicketFlow().begin(ctx, follows=ref)
     elif action == "list":
         desk.list_mine(ctx)
     elif action == "queue":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.handlers.context import Ctx
@@ -83,8 +84,35 @@ def is_agent(ctx: Ctx) -> bool:
     return ctx.actor.role in AGENT_ROLES
 
 
+MAX_FILE_BYTES = 20 * 1024 * 1024  # Telegram's own download limit for bots
+
+
 def files_of(ctx: Ctx) -> list[Attachment]:
-    return [attachment(f) for f in ctx.inbound.files]
+    """The files sent with this message that are really there (see `unusable_files`)."""
+    return [attachment(f) for f in ctx.inbound.files if _unusable(f) is None]
+
+
+def unusable_files(ctx: Ctx) -> list[str]:
+    """What is wrong with each file that cannot be attached, as "name (reason)"."""
+    problems = []
+    for ref in ctx.inbound.files:
+        reason = _unusable(ref)
+        if reason is not None:
+            problems.append(ctx_t(ctx, "ticket.file_problem", name=attachment(ref).name,
+                                  reason=ctx_t(ctx, f"ticket.file_problem.{reason}",
+                                               mb=MAX_FILE_BYTES // (1024 * 1024))))
+    return problems
+
+
+def _unusable(ref: FileRef) -> str | None:
+    path = Path(ref.path)
+    if not path.exists():
+        return "missing"
+    if not path.is_file():
+        return "not_a_file"
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return "too_big"
+    return None
 
 
 def attachment(ref: FileRef) -> Attachment:
@@ -239,6 +267,11 @@ def ask_follow_up(ctx: Ctx, step: str, ref: str) -> None:
     if step != "add_info" and not is_agent(ctx):
         raise PermissionDenied(action=step)
     ticket = ticket_service(ctx.services).find(ref, ctx.actor)
+    if ticket.status == TicketStatus.CLOSED:  # refused before anything is typed for nothing
+        ctx.out.refs["ticket_id"] = ticket.id
+        ctx.say(ctx_t(ctx, "ticket.closed_add_info", id=ticket.id),
+                [Choice(id=f"ticket:new:{ticket.id}", label=ctx_t(ctx, "ticket.choice.new"))])
+        return
     ctx.state.reset_flow()
     ctx.state.flow, ctx.state.step, ctx.state.sub = "ticket", step, {"id": ticket.id}
     ctx.out.refs["ticket_id"] = ticket.id
@@ -256,6 +289,15 @@ def follow_up(ctx: Ctx, step: str, ref: str, text: str) -> None:
     """Do what the follow-up step asked the text for."""
     service = ticket_service(ctx.services)
     if step == "add_info":
+        current = service.find(ref, ctx.actor)
+        if current.status == TicketStatus.CLOSED:
+            from bot.handlers.flows.ticket import TicketFlow  # the filing flow imports this one
+
+            TicketFlow().refile(ctx, current, text)
+            return
+        problems = unusable_files(ctx)
+        if problems:
+            ctx.say("❌ " + ctx_t(ctx, "ticket_file_unusable", files="; ".join(problems)))
         ticket = service.add_info(ref, ctx.actor, text, files_of(ctx))
         ctx.say(ctx_t(ctx, "ticket.info_added", id=ticket.id), [show_choice(ctx, ticket.id)])
     elif step == "reason":
@@ -284,6 +326,11 @@ COMMANDS: list[Command] = [
     _command(rf"^(?:备注|note)\s*{ID}\s+(.+)$", lambda c, m: follow_up(c, "note", m[1], m[2])),
     _command(rf"^(?:升级|escalate)\s*{ID}\s+(.+)$",
              lambda c, m: follow_up(c, "reason", m[1], m[2])),
+    # the same words without their text: asked for, as the buttons do
+    _command(rf"^(?:补充|追加|add)\s*{ID}$", lambda c, m: ask_follow_up(c, "add_info", m[1])),
+    _command(rf"^(?:回复|reply)\s*{ID}$", lambda c, m: ask_follow_up(c, "reply", m[1])),
+    _command(rf"^(?:备注|note)\s*{ID}$", lambda c, m: ask_follow_up(c, "note", m[1])),
+    _command(rf"^(?:升级|escalate)\s*{ID}$", lambda c, m: ask_follow_up(c, "reason", m[1])),
     _command(rf"^(?:认领|claim)\s*{ID}$", lambda c, m: act(c, "claim", m[1])),
     _command(rf"^(?:分配|assign)\s*{ID}\s+(\S+)$", lambda c, m: act(c, "assign", m[1], m[2])),
     _command(rf"^(?:优先级|priority)\s*{ID}\s+(\S+)$",
