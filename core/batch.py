@@ -1,7 +1,8 @@
 """Batch requests from an Excel template (§1.4, §8.1): every row goes through the same rules.
 
 A row is one invoice with one line. Each bad row is reported with field, code and message; each
-good row is stored and submitted whole, in its own transaction, or not at all.
+good row is stored and submitted whole, in its own transaction, or not at all. Columns are found
+by their heading, so a template filled in before a column was added still reads.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from openpyxl import Workbook, load_workbook
 from pydantic import BaseModel
 
 from core import rules
-from core.catalog import classify
+from core.catalog import CATEGORIES, category_named
 from core.errors import Issue, SifError
 from core.issuance import Issuance
+from core.lines import build_line, category_for, line_issues
 from core.models import Actor, BuyerKind, Delivery, InvoiceType, Line
-from core.money import parse_rate, read_decimal, split_line
 from core.taxid import check_buyer_tax_id
 from core.validation import build_invoice_data, validate_invoice_data
 
@@ -26,8 +27,8 @@ COLUMNS = (
     ("invoice_type", "发票类型(special/ordinary)"), ("buyer_kind", "购买方类型(organisation/person)"),
     ("buyer_name", "购买方名称"), ("buyer_tax_id", "纳税人识别号"),
     ("buyer_address_phone", "地址电话"), ("buyer_bank_account", "开户行及账号"),
-    ("item_name", "项目名称"), ("quantity", "数量"), ("unit_price", "单价"),
-    ("tax_rate", "税率"), ("prices_include_tax", "含税(yes/no)"), ("remark", "备注"),
+    ("item_name", "项目名称"), ("category", "税收分类"), ("spec", "规格型号"), ("unit", "单位"),
+    ("quantity", "数量"), ("unit_price", "单价"), ("tax_rate", "税率"), ("prices_include_tax", "含税(yes/no)"), ("remark", "备注"),
     ("email", "收票邮箱"),
 )
 MAX_ROWS = 1000
@@ -47,7 +48,7 @@ def write_template(path: Path) -> Path:
     sheet.append([label for _key, label in COLUMNS])
     sheet.append(["special", "organisation", "华为技术有限公司", "914403001922038216",
                   "深圳市龙岗区坂田华为基地 0755-28780808", "招商银行深圳分行营业部 755900000000001",
-                  "软件开发服务", "1", "10600", "6%", "yes", "", ""])
+                  "软件开发服务", "信息技术服务", "", "项", "1", "10600", "6%", "yes", "", ""])
     book.save(path)
     return path
 
@@ -62,15 +63,28 @@ def import_rows(path: Path, issuance: Issuance, actor: Actor, today: date) -> li
         sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise SifError("batch_unreadable", reason=str(exc)[:100]) from exc
+    rows = sheet.iter_rows(values_only=True)
+    keys = _column_keys(next(rows, ()))
     results = []
-    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    for number, values in enumerate(rows, start=2):
         if number - 1 > MAX_ROWS:
             raise SifError("batch_too_many_rows", max=MAX_ROWS)
-        row = {key: _text(v) for (key, _label), v in zip(COLUMNS, values, strict=False)}
+        row = {key: _text(v) for key, v in zip(keys, values, strict=False) if key}
         if not any(row.values()):
             continue
         results.append(_import_row(number, row, issuance, actor, today))
     return results
+
+
+def _column_keys(header: tuple[object, ...]) -> list[str | None]:
+    """Each column's field, from its heading (the label, or the label before its "(...)" hint,
+    or the field's own name); None for a column the template does not have."""
+    known = {name: key for key, label in COLUMNS
+             for name in (label, label.split("(")[0], key)}
+    keys = [known.get(_text(cell)) for cell in header]
+    if not any(keys):
+        raise SifError("batch_no_header")
+    return keys
 
 
 def _import_row(number: int, row: dict[str, str], issuance: Issuance, actor: Actor,
@@ -126,21 +140,28 @@ def _validate_fields(row: dict[str, str], today: date) -> tuple[dict[str, object
 
 
 def _line(row: dict[str, str]) -> tuple[Line | None, list[Issue]]:
-    name, issues = rules.check_item_name(row.get("item_name", ""))
-    issues += rules.check_quantity(row.get("quantity", ""))[1]
-    issues += rules.check_unit_price(row.get("unit_price", ""))[1]
-    rate = parse_rate(row.get("tax_rate", ""))
-    if rate is None:
-        issues.append(Issue(field="tax_rate", code="rate_invalid", params={
-            "value": row.get("tax_rate", "")[:20], "allowed": "13%, 9%, 6%, 5%, 3%, 1%, 0%, 免税"}))
-    if any(i.is_error for i in issues) or rate is None:
+    """The row's one line, with a category (typed in its column, or told from the name)."""
+    parts = {part: row.get(key, "") for part, key in LINE_COLUMNS.items()}
+    chosen = row.get("category", "")
+    category = category_for(parts["name"], chosen)
+    issues = line_issues(parts, category=category.name if category else None)
+    if category is None:
+        issues.append(_category_issue(parts["name"], chosen))
+    if category is None or any(i.is_error for i in issues):
         return None, issues
-    quantity = read_decimal(row["quantity"], max_places=rules.NUMBER_MAX_PLACES)[0]
-    price = read_decimal(row["unit_price"], max_places=rules.NUMBER_MAX_PLACES)[0]
-    assert quantity is not None and price is not None
     includes = row.get("prices_include_tax", "").lower() in ("yes", "y", "是", "1", "true")
-    amount, tax = split_line(quantity, price, rate, includes_tax=includes)
-    category = classify(name)
-    return Line(name=name, category=category.name if category else None, quantity=quantity,
-                unit_price=price, tax_rate=rate, amount=amount, tax=tax), issues
+    return build_line(parts, includes_tax=includes, category=category), issues
+
+
+LINE_COLUMNS = {"name": "item_name", "spec": "spec", "unit": "unit", "quantity": "quantity",
+                "unit_price": "unit_price", "tax_rate": "tax_rate"}
+
+
+def _category_issue(name: str, chosen: str) -> Issue:
+    """The category column to fill (nothing in it, and the name says nothing) or to correct."""
+    params = {"column": dict(COLUMNS)["category"], "choices": "、".join(c.name for c in CATEGORIES),
+              "name": rules.check_item_name(name)[0], "value": chosen[:40]}
+    code = "category_unknown_column" if chosen and category_named(chosen) is None else (
+        "category_required_column")
+    return Issue(field="category", code=code, params=params)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.mail_messages import MAIL_MESSAGES
-from core.rules_messages import RULE_MESSAGES
+from core.rules_messages import LINE_INPUT_MESSAGES, RULE_MESSAGES
 from core.ticket_messages import TICKET_MESSAGES
 
 LIFECYCLE_MESSAGES: dict[str, dict[str, str]] = {
@@ -11,12 +11,17 @@ LIFECYCLE_MESSAGES: dict[str, dict[str, str]] = {
     "validation_failed": {"zh": "有 {count} 处需要修改。", "en": "{count} thing(s) need fixing."},
     "not_found": {"zh": "找不到{what}：{id}。", "en": "No {what} found: {id}."},
     "permission_denied": {
-        "zh": "您没有权限执行此操作（{action}）。",
-        "en": "You are not allowed to do this ({action}).",
+        "zh": "您没有权限{action}。",
+        "en": "You are not allowed to {action}.",
+    },
+    "permission_no_finance_role": {
+        "zh": "{user} 没有财务权限，不能执行此操作。请在配置文件的 [roles] 中为其设置财务角色。",
+        "en": "{user} has no finance role, so cannot do this; give them one under [roles] in "
+        "the settings.",
     },
     "invalid_transition": {
-        "zh": "当前状态为“{status}”，不能{action}。",
-        "en": "The record is {status}; it cannot be {action}.",
+        "zh": "发票 {id} {status}，不能{action}。",
+        "en": "Invoice {id} is {status}, so you cannot {action}.",
     },
     "config_invalid": {
         "zh": "配置文件有误：{key}：{reason}",
@@ -25,6 +30,29 @@ LIFECYCLE_MESSAGES: dict[str, dict[str, str]] = {
 }
 
 MESSAGES: dict[str, dict[str, str]] = {**RULE_MESSAGES, **LIFECYCLE_MESSAGES}
+
+# What SifError.message puts for `status` and `action` (never the internal name): how a record
+# is, and what someone tried to do to it. An action without an entry reads "do this".
+STATE_WORDS: dict[str, dict[str, str]] = {
+    "state.draft": {"zh": "还是草稿", "en": "still a draft"},
+    "state.pending_review": {"zh": "还在待审核", "en": "still waiting for review"},
+    "state.issued": {"zh": "已经开具", "en": "already issued"},
+    "state.rejected": {"zh": "已被退回", "en": "rejected"},
+    "state.voided": {"zh": "已作废", "en": "voided"},
+    "state.red_flushed": {"zh": "已红冲", "en": "red-flushed"},
+    "state.red": {"zh": "是红字发票", "en": "a red-letter invoice"},
+    "state.replaced": {"zh": "已经重新申请过", "en": "already applied for again"},
+    "action.approve": {"zh": "审核通过", "en": "approve it"},
+    "action.reject": {"zh": "退回", "en": "reject it"},
+    "action.void": {"zh": "作废", "en": "void it"},
+    "action.red_letter": {"zh": "红冲", "en": "red-letter it"},
+    "action.reissue": {"zh": "重新申请", "en": "apply for it again"},
+    "action.cancel": {"zh": "申请作废或红冲", "en": "ask to cancel it"},
+    "action.submit": {"zh": "提交这份申请", "en": "submit this request"},
+    "action.review": {"zh": "查看待审核的申请", "en": "see the requests waiting for review"},
+    "action.unknown": {"zh": "执行此操作", "en": "do this"},
+}
+MESSAGES.update(STATE_WORDS)
 
 # Names of things in messages ("找不到发票：R-…"): SifError.message translates `what` with these.
 MESSAGES.update({
@@ -84,8 +112,13 @@ INVOICE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "A paper invoice needs a mailing address (recipient, address, phone); postage is paid by the requester.",
     },
     "delivery_email_required": {
-        "zh": "请填写有效的收票邮箱（格式：用户名@域名，例如 finance 加 @ 加 company.com）。",
-        "en": "Please give a valid e-mail address (name@domain, like finance at company.com).",
+        "zh": "请填写收票邮箱，例如 finance@company.com。",
+        "en": "Please give the e-mail address for the invoice, e.g. finance@company.com.",
+    },
+    "delivery_email_invalid": {
+        "zh": "“{email}”不是有效的邮箱地址，请检查后重新输入，例如 finance@company.com。",
+        "en": "'{email}' is not a valid e-mail address; please check it and type it again, "
+        "e.g. finance@company.com.",
     },
     "reason_required": {"zh": "请填写原因。", "en": "Please give a reason."},
     "red_form_no_invalid": {
@@ -136,8 +169,9 @@ INPUT_MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{value}' is not a valid unit price; type a number above 0 with at most 2 decimals, e.g. 10600.",
     },
     "rate_invalid": {
-        "zh": "“{value}”不是可用税率，可选：{allowed}。",
-        "en": "'{value}' is not a rate we can use; choose one of {allowed}.",
+        "zh": "“{value}”不是可用税率，可选：13%、9%、6%、5%、3%、1%、0% 或 免税。",
+        "en": "'{value}' is not a rate we can use; choose one of 13%, 9%, 6%, 5%, 3%, 1%, 0% "
+        "or tax-exempt.",
     },
     "line_format": {
         "zh": "没看懂这一行。请按“名称，数量，单价，税率”输入，例如：软件开发服务，1，10600，6%",
@@ -146,6 +180,15 @@ INPUT_MESSAGES: dict[str, dict[str, str]] = {
     "skip_not_allowed": {
         "zh": "这一项是必填的，不能跳过。",
         "en": "This one is required and cannot be skipped.",
+    },
+    "edit_unknown_field": {
+        "zh": "没有名为“{field}”的字段。可以修改的字段：{fields}。请输入“修改 字段名”，例如“修改 税号”。",
+        "en": "There is no field '{field}'. You can edit: {fields}. Type 'edit FIELD', e.g. "
+        "'edit tax ID'.",
+    },
+    "nothing_to_keep": {
+        "zh": "这一项还没有填写，没有可保留的值，请输入。",
+        "en": "Nothing is filled in here yet, so there is nothing to keep; please type it.",
     },
     "draft_gone": {
         "zh": "这张草稿已不存在，请输入“开发票”重新开始。",
@@ -163,5 +206,6 @@ INPUT_MESSAGES: dict[str, dict[str, str]] = {
 }
 
 MESSAGES.update(INPUT_MESSAGES)
+MESSAGES.update(LINE_INPUT_MESSAGES)
 MESSAGES.update(MAIL_MESSAGES)
 MESSAGES.update(TICKET_MESSAGES)

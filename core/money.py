@@ -37,7 +37,7 @@ TAX_RATES: dict[str, Decimal] = {
     "exempt": Decimal("0"),
 }
 
-_EXEMPT_WORDS = {"免税", "免征", "exempt", "tax-free", "taxfree", "tax free", "tax exempt"}
+_EXEMPT_WORDS = {"免税", "免征", "exempt", "tax-free", "taxfree", "tax free", "tax exempt", "tax-exempt"}
 _ZERO_WORDS = {"零税率", "zero", "zero-rated", "zero rated"}
 _PERCENT_TO_KEY = {TAX_RATES[key] * 100: key for key in TAX_RATES if key != "exempt"}
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
 from core.catalog import classify, format_item_name
 from core.errors import Issue
+from core.models import Line
 from core.money import read_decimal
 
 BuyerKind = Literal["organisation", "person"]
@@ -21,6 +23,9 @@ NAME_MAX_BYTES = 100
 ADDRESS_PHONE_MAX_BYTES = 100
 BANK_ACCOUNT_MAX_BYTES = 100
 ITEM_NAME_MAX_BYTES = 100
+SPEC_MAX_BYTES = 40  # 规格型号 and 单位: narrow columns on the invoice
+UNIT_MAX_BYTES = 20
+NONE_WORDS = {"-", "—", "－", "/", "无", "none", "n/a"}  # an optional part left empty
 REMARK_MAX_BYTES = 200
 REMARK_MAX_LINES = 5
 ACCOUNT_DIGITS = (8, 30)
@@ -71,7 +76,6 @@ _PHONE = re.compile(
     r")(?!\d)",
     re.IGNORECASE,
 )
-_ACCOUNT = re.compile(r"(?<!\d)\d+(?:[ -]\d+)*(?!\d)")
 _LABELS = re.compile(
     r"(联系)?(电话|手机|账号|帐号|账户)\s*[:：]?|开户(银)?行\s*[:：]|地址\s*[:：]"
     r"|\b(tel|phone|a/c)\b\.?\s*[:：]?|[,，;；:：]",
@@ -238,13 +242,15 @@ def check_bank_account(raw: str, *, required: bool) -> tuple[str, list[Issue]]:
     text = _squeeze(_half_width_alnum(re.sub(r"[\r\n]+", " ", raw or "")))
     if not text:
         return "", [Issue(field=field, code="bank_account_required")] if required else []
-    runs = list(_ACCOUNT.finditer(text))
-    longest = max(runs, key=lambda m: len(re.sub(r"\D", "", m.group())), default=None)
-    account = re.sub(r"\D", "", longest.group()) if longest else ""
-    bank = _strip_labels(text.replace(longest.group(), " ") if longest else text)
+    bank, typed_account = _split_account(_strip_labels(text))
+    account = re.sub(r"[ -]", "", typed_account)
     cleaned = f"{bank} {account}".strip()
     issues = _gbk_issues(cleaned, field) + _bank_issues(bank, field)
-    if not account:
+    strays = list(dict.fromkeys(char for char in account if not (char.isascii() and char.isdigit())))
+    if strays:  # never moved into the bank's name: the person says what it should be
+        issues += [Issue(field=field, code="bank_account_bad_char",
+                         params={"char": char, "account": typed_account}) for char in strays]
+    elif not account:
         issues.append(Issue(field=field, code="bank_account_no_account"))
     elif not ACCOUNT_DIGITS[0] <= len(account) <= ACCOUNT_DIGITS[1]:
         params = {
@@ -254,6 +260,17 @@ def check_bank_account(raw: str, *, required: bool) -> tuple[str, list[Issue]]:
         }
         issues.append(Issue(field=field, code="bank_account_length", params=params))
     return cleaned, issues + _too_long(cleaned, field, BANK_ACCOUNT_MAX_BYTES)
+
+
+def _split_account(text: str) -> tuple[str, str]:
+    """(bank, account) as typed: the account is the trailing run of words that hold a digit
+    ("… 营业部 7559 1234 5610 80A" -> "7559 1234 5610 80A"), kept whole so that a letter in it
+    is reported, not taken for part of the bank's name."""
+    words = re.sub(rf"(?<=[{_CJK}])(?=[0-9A-Za-z])", " ", text).split(" ")
+    start = len(words)
+    while start > 0 and re.search(r"\d", words[start - 1]):
+        start -= 1
+    return " ".join(words[:start]).strip(), " ".join(words[start:]).strip()
 
 
 def _bank_issues(bank: str, field: str) -> list[Issue]:
@@ -304,6 +321,49 @@ def check_unit_price(raw: str) -> tuple[str, list[Issue]]:
     return _check_positive_number(raw, "unit_price")
 
 
+def check_spec(raw: str) -> tuple[str, list[Issue]]:
+    """规格型号 (optional): one line of printable text; "-" or "无" means none."""
+    return _check_line_text(raw, "spec", SPEC_MAX_BYTES)
+
+
+def check_unit(raw: str) -> tuple[str, list[Issue]]:
+    """单位 (optional): a word such as 台, 项, 月 or set; "-" or "无" means none."""
+    text, issues = _check_line_text(raw, "unit", UNIT_MAX_BYTES)
+    if text and read_decimal(text, max_places=NUMBER_MAX_PLACES)[0] is not None:
+        issues.append(Issue(field="unit", code="unit_is_number", params={"text": text}))
+    return text, issues
+
+
+def _check_line_text(raw: str, field: str, limit: int) -> tuple[str, list[Issue]]:
+    text = _squeeze(_half_width_alnum(raw or ""))
+    if text.lower() in NONE_WORDS:
+        return "", []
+    if "\n" in text or "\r" in text:
+        return text, [Issue(field=field, code=f"{field}_line_break")]
+    issues = _gbk_issues(text, field)
+    if "*" in text:
+        issues.append(Issue(field=field, code=f"{field}_symbol", params={"char": "*"}))
+    return text, issues + _too_long(text, field, limit)
+
+
+def check_lines_for_invoice(lines: Sequence[Line], *, special: bool,
+                            limit: Decimal) -> list[Issue]:
+    """What the lines together must respect, checked as they are entered (an error blocks the
+    items step): no tax-exempt line on a special invoice (§3.2), and the amount without tax
+    within the per-invoice limit (§6.3, the confirm-time check uses the same code)."""
+    issues = [
+        Issue(field="items", code="line_exempt_on_special",
+              params={"line": str(number), "name": line.name})
+        for number, line in enumerate(lines, 1)
+        if special and line.tax_rate == "exempt" and not line.discount
+    ]
+    amount = sum((line.amount for line in lines), Decimal("0.00"))
+    if amount > limit:
+        issues.append(Issue(field="items", code="amount_over_limit",
+                            params={"limit": f"{limit:.2f}", "amount": f"{amount:.2f}"}))
+    return issues
+
+
 def _check_positive_number(raw: str, field: str) -> tuple[str, list[Issue]]:
     text = (raw or "").strip()
     if not text:
@@ -335,3 +395,28 @@ def check_remark(raw: str) -> tuple[str, list[Issue]]:
         params = {"lines": str(line_count), "max": str(REMARK_MAX_LINES)}
         issues.append(Issue(field=field, code="remark_too_many_lines", params=params))
     return text, issues + _too_long(text, field, REMARK_MAX_BYTES)
+
+
+def check_printed_remark(printed: str) -> list[Issue]:
+    """The whole remark as it prints (the business parts with their labels, then the free text:
+    core.validation.compose_remark) against the one limit; each piece may fit while all do not."""
+    length = gbk_length(printed)
+    if length <= REMARK_MAX_BYTES:
+        return []
+    over = length - REMARK_MAX_BYTES
+    params = {"length": str(length), "max": str(REMARK_MAX_BYTES), "over": str(over)}
+    return [Issue(field="remark", code="remark_printed_too_long", params=params)]
+
+
+# The form fields whose change can clear an invoice-level error, when it is more than the
+# issue's own field: a tax-exempt line on a special invoice goes with another rate, or with an
+# ordinary invoice (§3.2).
+FIX_FIELDS: dict[str, tuple[str, ...]] = {
+    "special_no_exempt": ("items", "invoice_type"),
+    "line_exempt_on_special": ("items", "invoice_type"),
+}
+
+
+def fields_to_fix(issue: Issue) -> tuple[str, ...]:
+    """Where to go to fix `issue` (the preview offers an edit button for each)."""
+    return FIX_FIELDS.get(issue.code, (issue.field,))

@@ -10,10 +10,23 @@ _TAX_ID: dict[str, dict[str, str]] = {
     },
     "tax_id_length": {
         "zh": "税号有 {length} 位，应为 {allowed} 位（18位统一社会信用代码，或旧的15位税号）。"
-        "可能多输或漏输了一位，请对照营业执照重新复制。",
+        "请对照营业执照逐位核对，重新复制。",
         "en": "The tax ID has {length} characters; it must have {allowed} (the 18-character "
-        "credit code, or an old 15-character number). A character may be missing or extra: "
-        "copy it again from the business licence.",
+        "credit code, or an old 15-character number). Compare it with the business licence "
+        "and copy it again.",
+    },
+    "tax_id_not_an_id": {
+        "zh": "“{text}”不是税号：税号只含数字和大写字母（营业执照上的18位统一社会信用代码）。"
+        "请输入税号；有疑问可以直接提问。",
+        "en": "'{text}' is not a tax ID: a tax ID has only digits and capital letters (the "
+        "18-character unified social credit code on the business licence). Please type the "
+        "tax ID; you may also ask a question.",
+    },
+    "tax_id_excluded_letter": {
+        "zh": "税号第 {position} 位是字母“{char}”，统一社会信用代码不使用 I、O、Z、S、V 这几个字母。"
+        "请对照营业执照核对这一位。",
+        "en": "Character {position} of the tax ID is the letter '{char}', which credit codes "
+        "never use (nor I, O, Z, S). Check that character against the business licence.",
     },
     "tax_id_bad_char": {
         "zh": "税号第 {position} 位的“{char}”不能出现在税号中，请删除或改正。",
@@ -73,6 +86,12 @@ _PERSON_ID: dict[str, dict[str, str]] = {
     "person_id_required": {
         "zh": "请填写18位居民身份证号码。",
         "en": "Please enter the 18-digit resident ID card number.",
+    },
+    "person_id_not_an_id": {
+        "zh": "“{text}”不是身份证号：身份证号是18位数字（最后一位可以是X）。"
+        "请输入身份证号，或输入“跳过”不填。",
+        "en": "'{text}' is not an ID number: a resident ID number is 18 digits (the last may "
+        "be X). Type the number, or 'skip' to leave it out.",
     },
     "person_id_length": {
         "zh": "身份证号有 {length} 位，应为18位。请对照身份证重新输入。",
@@ -210,6 +229,12 @@ _CONTACT: dict[str, dict[str, str]] = {
         "en": "No account number found. Put the account after the bank (digits only, spaces "
         "allowed).",
     },
+    "bank_account_bad_char": {
+        "zh": "账号“{account}”中有“{char}”：账号只能是数字（可以带空格）。请对照开户资料改正，"
+        "账号写在开户行后面。",
+        "en": "The account '{account}' contains '{char}': an account has digits only (spaces "
+        "allowed). Correct it from the bank documents, after the bank's name.",
+    },
     "bank_account_length": {
         "zh": "账号有 {length} 位数字，一般为 {min}–{max} 位，可能漏输或多输。请对照开户资料核对。",
         "en": "The account has {length} digits; accounts have {min}-{max}. A digit may be "
@@ -245,6 +270,40 @@ _LINES: dict[str, dict[str, str]] = {
         "zh": "“{name}”过于笼统，报销时通常需要附详细清单。建议写具体名称，如“A4打印纸”“签字笔”。",
         "en": "'{name}' is vague; reimbursement will usually need an itemised list. Prefer a "
         "specific name, e.g. A4 printing paper.",
+    },
+    **{
+        f"{field}_{problem}": texts
+        for field, zh, en in (("spec", "规格型号", "model/spec"), ("unit", "单位", "unit"))
+        for problem, texts in {
+            "line_break": {
+                "zh": f"{zh}中有换行，请写在一行里。",
+                "en": f"The {en} contains a line break; write it on one line.",
+            },
+            "symbol": {
+                "zh": f"{zh}中不能有“{{char}}”，请删除。",
+                "en": f"The {en} cannot contain '{{char}}'; remove it.",
+            },
+            "too_long": {
+                "zh": f"{zh} {{length}} 字节，最多 {{max}} 字节（一个汉字算2字节），"
+                f"请缩短 {{over}} 字节。",
+                "en": f"The {en} is {{length}} bytes, at most {{max}} (a Chinese character "
+                f"counts 2); shorten it by {{over}} bytes.",
+            },
+        }.items()
+    },
+    "unit_is_number": {
+        "zh": "单位“{text}”是个数字。单位是“台”“项”“月”这样的词；格式为“名称，单位，数量，单价，"
+        "税率”或“名称，规格型号，单位，数量，单价，税率”。",
+        "en": "The unit '{text}' is a number. A unit is a word such as set, item or month; "
+        "the format is 'name, unit, quantity, price, rate' or 'name, model, unit, quantity, "
+        "price, rate'.",
+    },
+    "line_exempt_on_special": {
+        "zh": "第 {line} 行“{name}”是免税项目，增值税专用发票不能开具免税项目（须开普通发票）。"
+        "请按适用税率重新输入这一行，或点“改开普通发票”。",
+        "en": "Line {line}, '{name}', is tax-exempt, and a special VAT invoice cannot carry a "
+        "tax-exempt line (it needs an ordinary invoice). Type the line again with its tax "
+        "rate, or press 'Make it an ordinary invoice'.",
     },
     "remark_too_long": {
         "zh": "备注 {length} 字节，最多 {max} 字节（一个汉字算2字节），请缩短 {over} 字节。",
@@ -291,4 +350,60 @@ RULE_MESSAGES: dict[str, dict[str, str]] = {
     **_LINES,
     **_number_messages("quantity", "数量", "quantity", "2"),
     **_number_messages("unit_price", "单价", "unit price", "10600"),
+}
+
+
+# Answers at the items step and rows of a batch file: not field rules, but about the same lines.
+LINE_INPUT_MESSAGES: dict[str, dict[str, str]] = {
+    "line_unfinished": {
+        "zh": "“{name}”这一行还没填完。请先回答上面的问题，或点“返回项目列表”放弃这一行。",
+        "en": "The line '{name}' is not finished. Answer the question above first, or press "
+        "'Back to the lines' to drop it.",
+    },
+    "category_unknown": {
+        "zh": "“{value}”不是可选的税收分类。请点选一个分类，或输入分类名称（例如“信息技术服务”）；"
+        "点“返回项目列表”可放弃这一行。",
+        "en": "'{value}' is not one of the tax categories. Press one, or type its name (e.g. "
+        "'Information technology services'); press 'Back to the lines' to drop this line.",
+    },
+    "category_required_column": {
+        "zh": "无法根据名称判断“{name}”的税收分类（发票上印作“*分类*名称”）。"
+        "请在“{column}”列填写，可选：{choices}。",
+        "en": "The tax category of '{name}' cannot be told from its name (the invoice prints "
+        "*category*name). Fill in the '{column}' column with one of: {choices}.",
+    },
+    "category_unknown_column": {
+        "zh": "“{column}”列的“{value}”不是可选的税收分类，可选：{choices}。",
+        "en": "'{value}' in the '{column}' column is not one of the tax categories: {choices}.",
+    },
+    "batch_no_header": {
+        "zh": "第一行没有模板的列名（如“项目名称”“数量”），无法对应各列。请使用下载的模板，保留第一行。",
+        "en": "The first row has none of the template's column names (such as 项目名称, 数量), so "
+        "the columns cannot be read. Use the template and keep its first row.",
+    },
+    "discount_amount_expected": {
+        "zh": "“{value}”不是折扣金额。请输入第 {line} 行的折扣金额（例如 100 或 12.50）；"
+        "不加折扣请点“返回项目列表”或输入“返回”。",
+        "en": "'{value}' is not a discount amount. Type the discount on line {line} (e.g. 100 "
+        "or 12.50); to add no discount, press 'Back to the lines' or type 'back'.",
+    },
+    "discount_too_many_places": {
+        "zh": "折扣金额“{value}”最多两位小数（精确到分），例如 10.01。",
+        "en": "The discount '{value}' has more than two decimals; amounts go to the cent, "
+        "e.g. 10.01.",
+    },
+    "discount_not_positive": {
+        "zh": "折扣金额必须大于 0（现在是“{value}”），例如 100 或 12.50。",
+        "en": "The discount must be above 0 (it is '{value}'), e.g. 100 or 12.50.",
+    },
+    "discount_exists": {
+        "zh": "第 {line} 行已经有折扣了（第 {discount} 行）。如需调整，请先“删除 {discount}”，再重新添加。",
+        "en": "Line {line} already has a discount (line {discount}). To change it, "
+        "'delete {discount}' first, then add it again.",
+    },
+    "discount_of_discount": {
+        "zh": "第 {line} 行本身是折扣行，不能再打折。请选择一个项目行，例如“折扣 1”。",
+        "en": "Line {line} is a discount itself and cannot be discounted. Pick an item line, "
+        "e.g. 'discount 1'.",
+    },
 }

@@ -34,13 +34,14 @@ def preview_text(ctx: Ctx, data: InvoiceData) -> str:
         name = format_item_name(line.category, line.name) if line.category else line.name
         qty = f" × {line.quantity.normalize():f}" if line.quantity is not None else ""
         tag = ("（折扣）" if zh else " (discount)") if line.discount else ""
-        rate = ("免税" if zh else "exempt") if line.tax_rate == "exempt" else line.tax_rate
+        rate = ("免税" if zh else "tax-exempt") if line.tax_rate == "exempt" else line.tax_rate
         rows.append(f"{n}. {name}{tag}{qty}  {rate}  ¥{line.amount:.2f} + ¥{line.tax:.2f}")
     rows += [
         "—" * 12,
         f"{'合计金额' if zh else 'Amount'}{colon}¥{data.total_amount:.2f}   "
         f"{'合计税额' if zh else 'Tax'}{colon}¥{data.total_tax:.2f}",
-        f"{'价税合计' if zh else 'Total'}{colon}¥{data.total:.2f}（{rmb_upper(data.total)}）",
+        f"{'价税合计' if zh else 'Total'}{colon}¥{data.total:.2f}"
+        + (f"（{rmb_upper(data.total)}）" if zh else f" ({rmb_upper(data.total)})"),
     ]
     if data.remark:
         rows.append(f"{'备注' if zh else 'Remark'}{colon}{data.remark}")

@@ -137,7 +137,7 @@ def test_english_session_asks_in_english(chat: Callable[..., Chat]) -> None:
     bot.press("items:done")
     bot.say("skip")
     bad_mail = (bot.press("delivery:email"), bot.say("not an address"))[1]
-    assert bad_mail.codes == ["delivery_email_required"]
+    assert bad_mail.codes == ["delivery_email_invalid"]
     preview = bot.say("john@example.com")
 
     assert preview.step == "confirm"
@@ -160,5 +160,9 @@ def test_english_preview_uses_english_punctuation(
         bot.exchange(event)
     preview = bot.press("delivery:download")
     assert preview.step == "confirm"
-    outside_upper_case_total = re.sub(r"（[^）]*）", "", preview.text)
-    assert not CJK.search(outside_upper_case_total), preview.text
+    # Printed as on the invoice, in Chinese: the line's *category* and the upper-case total,
+    # which English text puts in ASCII brackets.
+    assert "*现代服务*Consulting" in preview.text
+    assert "Total: ¥106.00 (壹佰零陆圆整)" in preview.text
+    outside_printed_chinese = re.sub(r"\*[^*]+\*| \([^)]*\)", "", preview.text)
+    assert not CJK.search(outside_printed_chinese), preview.text

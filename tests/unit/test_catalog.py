@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from core.catalog import CATEGORIES, REMARK_PARTS, Category, classify, format_item_name
+from core.catalog import (
+    CATEGORIES,
+    REMARK_PARTS,
+    Category,
+    category_named,
+    classify,
+    format_item_name,
+)
 from core.money import TAX_RATES
 
 
@@ -81,3 +88,44 @@ def test_a_category_is_immutable() -> None:
     category = Category(name="测试", default_rate="6%")
     with pytest.raises(ValueError):
         category.name = "其他"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("item_name", "category"),
+    [
+        ("Software development service", "信息技术服务"),
+        ("Cloud hosting", "信息技术服务"),
+        ("Consulting", "现代服务"),
+        ("Freight", "运输服务"),
+        ("Office rent", "经营租赁"),
+        ("Printer paper", "办公用品"),
+        ("Servers", "计算机设备"),
+    ],
+)
+def test_english_item_names_are_classified_too(item_name: str, category: str) -> None:
+    found = classify(item_name)
+    assert found is not None and found.name == category
+
+
+@pytest.mark.parametrize("item_name", ["Detour fee", "Current account fee", "Misc fee"])
+def test_an_english_keyword_counts_only_as_a_whole_word(item_name: str) -> None:
+    assert classify(item_name) is None  # "tour" is not in "detour", nor "rent" in "current"
+
+
+@pytest.mark.parametrize(
+    "typed", ["现代服务", "*现代服务*", " 现代服务 ", "category:现代服务",
+              "consulting, design and other modern services"]
+)
+def test_a_category_is_found_by_what_a_person_types_or_presses(typed: str) -> None:
+    found = category_named(typed)
+    assert found is not None and found.name == "现代服务"
+
+
+@pytest.mark.parametrize("typed", ["", "杂项", "现代", "研发服务"])
+def test_a_name_that_is_not_a_category_finds_none(typed: str) -> None:
+    assert category_named(typed) is None
+
+
+def test_every_category_has_an_english_label_without_chinese() -> None:
+    for category in CATEGORIES:
+        assert category.label_en and category.label_en.isascii(), category.name
