@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from bot.handlers.engine import Engine
 from bot.handlers.events import FileRef, Inbound, Outcome, Reply
+from bot.handlers.flows.invoice_session import open_session
 from core.i18n import Lang
 from core.settings import ROLES, Role
 
@@ -29,6 +30,13 @@ class Speaker:
     def __init__(self, user: str, role: Role, lang: Lang) -> None:
         self.platform, self.user = split_user(user)
         self.role, self.lang = role, lang
+        self.seen: set[str] = set()  # who has spoken in this session (this process)
+
+    def first_words(self) -> bool:
+        """True the first time the current person speaks in this session."""
+        fresh = self.key not in self.seen
+        self.seen.add(self.key)
+        return fresh
 
     def inbound(self, **event: Any) -> Inbound:
         return Inbound(platform=self.platform, user=self.user, role=self.role, lang=self.lang,
@@ -55,6 +63,8 @@ def jsonl_turn(engine: Engine, speaker: Speaker, line: str) -> dict[str, Any]:
                                   files=[FileRef(path=str(p)) for p in event.get("files", [])])
     except (ValueError, TypeError, ValidationError) as exc:
         return {"error": {"code": "bad_input", "message": _short(exc)}}
+    if speaker.first_words():  # a form left open by an earlier session: offered, not taken up
+        open_session(engine.services, inbound, announce=False)
     outcome = engine.handle(inbound)
     out = outcome.protocol_dict()
     notes = engine.deliver_pending(speaker.key)
@@ -100,10 +110,11 @@ def _short(exc: Exception) -> str:
 # -- interactive -------------------------------------------------------------------------
 def run_interactive(engine: Engine, speaker: Speaker, stdin: IO[str], stdout: IO[str]) -> int:
     """Buttons are shown as numbered choices; typing the number presses it."""
-    choices: list[str] = []
     hello = "输入“开发票”开始，或直接提问；Ctrl-D 退出。" if speaker.lang == "zh" else \
         "Type 'invoice' to start, or ask a question; Ctrl-D quits."
     stdout.write(hello + "\n")
+    speaker.first_words()
+    choices = _print(open_session(engine.services, speaker.inbound(), announce=True), stdout)
     while True:
         stdout.write("> ")
         stdout.flush()

@@ -49,7 +49,20 @@ class SifError(Exception):
         params = dict(self.params)
         if "what" in params:
             params["what"] = render(MESSAGES, f"what.{params['what']}", lang)
+        if "status" in params:
+            params["status"] = _words("state", params["status"], lang)
+        if "action" in params:
+            params["action"] = _words("action", params["action"], lang)
         return render(MESSAGES, self.code, lang, params)
+
+
+def _words(kind: str, name: object, lang: str) -> str:
+    """A status or an action as people say it; never the internal name (an unknown action is
+    "do this", an unknown status the plain word)."""
+    key = f"{kind}.{name}"
+    if key in MESSAGES:
+        return render(MESSAGES, key, lang)
+    return render(MESSAGES, "action.unknown", lang) if kind == "action" else str(name)
 
 
 class ValidationFailed(SifError):

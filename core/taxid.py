@@ -32,10 +32,10 @@ USCC_LENGTH = 18
 LEGACY_LENGTH = 15
 ALLOWED_LENGTHS = "18/15"
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-# Letters the credit code never uses, and what the person most likely meant.
-EXCLUDED_LETTERS = {"O": "0", "I": "1", "Z": "2", "S": "5", "V": "U"}
-# Letters typed where a digit belongs (positions 1-8 of a credit code, a resident ID number).
-DIGIT_LOOKALIKES = {**EXCLUDED_LETTERS, "V": "", "B": "8", "D": "0", "Q": "0", "G": "6", "L": "1"}
+# Letters the credit code never uses (I O Z S V), and the digit each looks like: only the four
+# look-alikes of invoice-rules.md are ever suggested (V looks like no digit: it is only named).
+EXCLUDED_LETTERS = frozenset("IOZSV")
+LOOKALIKE_DIGITS = {"O": "0", "I": "1", "Z": "2", "S": "5"}
 # Look-alikes that are both in the credit code's alphabet, tried to find a one-tap fix when the
 # checksum fails. Kept to 8<->B on purpose: every extra pair adds candidates, and each wrong code
 # has a 1 in 31 chance per candidate of a valid-looking but wrong "fix" (with 0<->D/Q, 6<->G and
@@ -77,6 +77,17 @@ def normalise_id(raw: str) -> str:
 # --- organisations ------------------------------------------------------------------------
 
 
+def has_words(value: str) -> bool:
+    """Letters of another script (Chinese characters): a name or a question, never an ID,
+    whose characters must not be counted as if it were one."""
+    return any(char.isalpha() and not char.isascii() for char in value)
+
+
+def _not_an_id(value: str, field: str, code: str) -> TaxIdCheck:
+    return TaxIdCheck(value=value, issues=[Issue(field=field, code=code,
+                                                 params={"text": value[:30]})])
+
+
 def check_org_tax_id(
     raw: str, *, field: str = "buyer_tax_id", accept_unverified_checksum: bool = False
 ) -> TaxIdCheck:
@@ -84,6 +95,8 @@ def check_org_tax_id(
     value = normalise_id(raw)
     if not value:
         return TaxIdCheck(value=value, issues=[Issue(field=field, code="tax_id_required")])
+    if has_words(value):
+        return _not_an_id(value, field, "tax_id_not_an_id")
     if len(value) == LEGACY_LENGTH:
         return _check_legacy(value, field)
     if len(value) != USCC_LENGTH:
@@ -125,7 +138,7 @@ def _credit_code_char_issues(value: str, field: str) -> list[Issue]:
         must_be_digit = position <= 8  # registration authority, entity type and region code
         if (char.isdigit() and char.isascii()) or (char in USCC_ALPHABET and not must_be_digit):
             continue
-        lookalike = DIGIT_LOOKALIKES.get(char) if must_be_digit else EXCLUDED_LETTERS.get(char)
+        lookalike = LOOKALIKE_DIGITS.get(char)
         params = {"position": str(position), "char": char}
         if lookalike:
             issues.append(
@@ -137,6 +150,8 @@ def _credit_code_char_issues(value: str, field: str) -> list[Issue]:
             )
         elif must_be_digit and char.isalpha():
             issues.append(Issue(field=field, code="tax_id_digit_expected", params=params))
+        elif char in EXCLUDED_LETTERS:
+            issues.append(Issue(field=field, code="tax_id_excluded_letter", params=params))
         else:
             issues.append(Issue(field=field, code="tax_id_bad_char", params=params))
     return issues
@@ -144,10 +159,7 @@ def _credit_code_char_issues(value: str, field: str) -> list[Issue]:
 
 def _lookalike_fix(value: str) -> str | None:
     """Replace every out-of-alphabet letter by its look-alike; a valid result is the fix."""
-    candidate = "".join(
-        (DIGIT_LOOKALIKES if position <= 8 else EXCLUDED_LETTERS).get(char, char)
-        for position, char in enumerate(value, start=1)
-    )
+    candidate = "".join(LOOKALIKE_DIGITS.get(char, char) for char in value)
     return candidate if uscc.is_valid(candidate) else None
 
 
@@ -212,6 +224,8 @@ def check_person_id(raw: str, *, today: date, field: str = "buyer_tax_id") -> Ta
     value = normalise_id(raw)
     if not value:
         return TaxIdCheck(value=value, issues=[Issue(field=field, code="person_id_required")])
+    if has_words(value):
+        return _not_an_id(value, field, "person_id_not_an_id")
     if len(value) == LEGACY_LENGTH and value.isdigit():
         return _first_generation_id(value, field, today)
     if len(value) != USCC_LENGTH:
@@ -226,7 +240,7 @@ def check_person_id(raw: str, *, today: date, field: str = "buyer_tax_id") -> Ta
 
 
 def _person_lookalike_fix(value: str, today: date) -> str | None:
-    fixed = "".join(DIGIT_LOOKALIKES.get(c, c) if i < 17 else c for i, c in enumerate(value))
+    fixed = "".join(LOOKALIKE_DIGITS.get(c, c) if i < 17 else c for i, c in enumerate(value))
     if is_resident_id(fixed) and not _person_id_issues(fixed, "", today):
         return fixed
     return None
@@ -238,7 +252,7 @@ def _person_char_issues(value: str, field: str) -> list[Issue]:
         if char.isascii() and (char.isdigit() or (position == USCC_LENGTH and char == "X")):
             continue
         params = {"position": str(position), "char": char}
-        lookalike = DIGIT_LOOKALIKES.get(char)
+        lookalike = LOOKALIKE_DIGITS.get(char)
         if lookalike and position < USCC_LENGTH:
             issues.append(
                 Issue(
@@ -303,6 +317,8 @@ def check_buyer_tax_id(
     value = normalise_id(raw)
     if not value:
         return TaxIdCheck(value=value)
+    if has_words(value):  # neither an ID number nor a credit code: say what a person gives
+        return _not_an_id(value, "buyer_tax_id", "person_id_not_an_id")
     person = check_person_id(value, today=today)
     if person.ok or person.fix:
         return person

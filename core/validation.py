@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from core.catalog import REMARK_PARTS, classify
@@ -10,6 +11,7 @@ from core.models import Buyer, BuyerKind, Delivery, Draft, InvoiceData, InvoiceT
 from core.settings import Settings
 
 TIE_TOLERANCE = Decimal("0.01")  # §5.2: invoice total vs the sum of its lines
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,}$")
 
 REQUIRED_ALWAYS = ("invoice_type", "buyer_kind", "buyer_name")
 REQUIRED_SPECIAL = ("buyer_tax_id", "buyer_address_phone", "buyer_bank_account")
@@ -27,6 +29,11 @@ def missing_fields(draft: Draft) -> list[Issue]:
     if not draft.lines:
         issues.append(Issue(field="items", code="lines_required"))
     return issues
+
+
+def is_email(text: str) -> bool:
+    """An address the invoice can be mailed to: local@domain.tld, at most 254 characters."""
+    return len(text) <= 254 and EMAIL.match(text) is not None
 
 
 def build_invoice_data(draft: Draft) -> InvoiceData:
@@ -81,8 +88,11 @@ def validate_invoice_data(data: InvoiceData, settings: Settings) -> list[Issue]:
     ]
     if data.delivery.method == "paper" and not data.delivery.mail_address:
         issues.append(Issue(field="delivery", code="delivery_address_required"))
-    if data.delivery.method == "email" and "@" not in data.delivery.email:
+    if data.delivery.method == "email" and not data.delivery.email:
         issues.append(Issue(field="delivery", code="delivery_email_required"))
+    elif data.delivery.method == "email" and not is_email(data.delivery.email):
+        issues.append(Issue(field="delivery", code="delivery_email_invalid",
+                            params={"email": data.delivery.email[:80]}))
     return issues
 
 

@@ -36,6 +36,10 @@ def _unchanged(draft: Draft) -> Draft:
     return draft
 
 
+def _could_be(_: str) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Step:
     name: str
@@ -45,6 +49,9 @@ class Step:
     optional: Predicate = _never
     on_skip: Callable[[Draft], Draft] = _unchanged
     choice_step: bool = False  # answered with buttons; free text is tried as a question first
+    # Text that can never be this step's answer (Chinese words at the tax ID): when it reads as
+    # a question it goes to the knowledge base, and the step is asked again.
+    never_an_answer: Callable[[str], bool] = _could_be
 
 
 class Form:

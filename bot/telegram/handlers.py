@@ -144,7 +144,11 @@ class TelegramFrontEnd:
         if command == "ticket" and ticket is not None:  # asking for a person works mid-form
             word = "/ticket" if "/ticket" in ticket.start_words else ticket.start_words[0]
             return self._turn(update_id, inbound.model_copy(update={"text": word}), None)
-        in_flow = load_state(self.engine.services.repo, inbound.user_key).flow is not None
+        flow = load_state(self.engine.services.repo, inbound.user_key).flow
+        in_flow = flow is not None
+        if flow == "invoice" and command in ("start", "invoice"):  # the form was left open:
+            # its start word mid-form offers to go on or start again (or says it expired)
+            return self._turn(update_id, inbound.model_copy(update={"text": "/invoice"}), None)
         if in_flow:  # /cancel cancels; any other command says where the person is
             word = "cancel" if command == "cancel" else "help"
             return self._turn(update_id, inbound.model_copy(update={"text": word}), None)

@@ -277,4 +277,4 @@ def test_an_emoji_in_the_delivery_address_is_refused(
     bot.say("修改 交付方式")
     bot.press("delivery:email")
     turn = bot.say("😀🧾finance@huawei.example.com")
-    assert turn.step == "delivery" and turn.codes == ["delivery_email_required"], turn
+    assert turn.step == "delivery" and turn.codes == ["delivery_email_invalid"], turn

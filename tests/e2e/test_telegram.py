@@ -165,6 +165,22 @@ async def test_commands_map_to_the_engine_and_follow_the_language(
         assert tg.step() is None
 
 
+async def test_start_with_the_invoice_form_left_open_offers_to_go_on_or_start_again(
+        fake: FakeTelegram, tmp_path: Path) -> None:
+    async with running_bot(fake, tmp_path) as tg:
+        await tg.say("/invoice")
+        await tg.press("invoice_type:special")
+        calls = await tg.say("/start")  # a new session, days later: the form is still open
+        [offer] = [c for c in calls if c.method == "sendMessage"]
+        assert "未完成的发票草稿" in offer["text"] and "购买方名称" in offer["text"]
+        assert [d for _, d in offer.buttons] == ["resume:continue", "resume:new"]
+        assert tg.step() == "buyer_name"
+        calls = await tg.say("/start", lang="en")
+        assert "unfinished invoice draft" in texts(calls)[-1]
+        calls = await tg.press("resume:continue")
+        assert texts(calls)[-1].startswith("请输入购买方名称") and tg.step() == "buyer_name"
+
+
 async def test_a_long_notification_is_split_at_line_breaks_with_the_keyboard_last(
         fake: FakeTelegram, tmp_path: Path) -> None:
     lines = [f"第 {n} 行：" + "发票信息" * 30 for n in range(120)]  # ~14,500 characters

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from core.errors import Issue
+from core.models import Line
 from core.rules import (
     check_address_phone,
     check_bank_account,
     check_buyer_name,
     check_item_name,
+    check_lines_for_invoice,
     check_quantity,
     check_remark,
+    check_spec,
+    check_unit,
     check_unit_price,
     gbk_length,
 )
@@ -314,6 +319,10 @@ def every_issue_we_can_produce() -> list[Issue]:
     for text in ["", "x", "0", "1.123456789", "1e13", "10000000000000"]:
         issues += check_quantity(text)[1] + check_unit_price(text)[1]
     issues += check_remark("\n".join("1234567"))[1] + check_remark("注" * 101)[1]
+    for text in ["a\nb", "a*b", "长" * 30]:
+        issues += check_spec(text)[1] + check_unit(text)[1]
+    issues += check_unit("12")[1]
+    issues += check_lines_for_invoice([exempt_line()], special=True, limit=Decimal("1000000"))
     for raw in ["", "123", "9111000060003IOZSV", "A1110000600037341L", "91110000600037341N"]:
         issues += check_org_tax_id(raw).issues
     issues += check_org_tax_id("91350211M0000XUF46", accept_unverified_checksum=True).issues
@@ -332,6 +341,9 @@ def every_issue_we_can_produce() -> list[Issue]:
     ]:
         issues += check_person_id(raw, today=TODAY).issues
     issues += check_buyer_tax_id("91350100M000100Y43", buyer_kind="person", today=TODAY).issues
+    issues += check_org_tax_id("华为技术有限公司").issues
+    issues += check_buyer_tax_id("张三的身份证", buyer_kind="person", today=TODAY).issues
+    issues += check_bank_account("招商银行深圳分行营业部 75591234561080A", required=True)[1]
     return issues
 
 
@@ -358,3 +370,8 @@ def test_every_message_exists_in_chinese_and_english() -> None:
 
 def placeholders(template: str) -> set[str]:
     return set(re.findall(r"\{(\w+)\}", template))
+
+
+def exempt_line() -> Line:
+    return Line(name="养老服务", category="现代服务", quantity=Decimal(1), unit_price=Decimal(100),
+                tax_rate="exempt", amount=Decimal("100.00"), tax=Decimal("0.00"))

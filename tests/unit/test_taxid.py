@@ -72,7 +72,8 @@ def test_every_reference_credit_code_gets_the_verdict_of_our_policy() -> None:
             assert codes(check) == ["tax_id_length"], row
         elif stdnum == "InvalidFormat":
             assert not check.ok, row
-            assert set(codes(check)) <= {"tax_id_digit_expected", "tax_id_lookalike_letter"}, row
+            assert set(codes(check)) <= {"tax_id_digit_expected", "tax_id_lookalike_letter",
+                                         "tax_id_excluded_letter"}, row
         else:
             assert stdnum == "InvalidChecksum", row
             assert codes(check) == ["tax_id_checksum"], row
@@ -142,10 +143,32 @@ def test_a_letter_in_the_region_code_is_read_as_its_look_alike_digit() -> None:
     assert check.fix == VALID_CODE
 
 
-def test_the_letter_v_is_named_with_its_look_alike_u() -> None:
+def test_the_letter_v_is_named_by_position_without_a_guess() -> None:
+    # V looks like no digit: invoice-rules.md suggests only O->0, I->1, Z->2, S->5
     check = check_org_tax_id("91120222MA0699V071")
-    assert check.issues[0].params == {"position": "15", "char": "V", "lookalike": "U"}
-    assert check.fix == "91120222MA0699U071"
+    assert codes(check) == ["tax_id_excluded_letter"]
+    assert check.issues[0].params == {"position": "15", "char": "V"}
+    assert check.fix is None
+    assert "U" not in check.issues[0].message("zh") and "V" in check.issues[0].message("zh")
+
+
+def test_only_the_four_look_alikes_of_the_rules_are_ever_suggested() -> None:
+    check = check_org_tax_id("9111000060003IOZSV")
+    suggested = {i.params["char"]: i.params.get("lookalike") for i in check.issues}
+    assert suggested == {"I": "1", "O": "0", "Z": "2", "S": "5", "V": None}
+    letter_in_region = check_org_tax_id("91B50100M000100Y43")  # B where a digit belongs
+    assert codes(letter_in_region) == ["tax_id_digit_expected"] and letter_in_region.fix is None
+
+
+@pytest.mark.parametrize("typed", ["华为技术有限公司", "税号在哪里找", "9144０３ 华为"])
+def test_chinese_words_are_not_a_tax_id_and_are_not_counted_as_characters(typed: str) -> None:
+    check = check_org_tax_id(typed)
+    assert codes(check) == ["tax_id_not_an_id"]
+    zh, en = check.issues[0].message("zh"), check.issues[0].message("en")
+    assert "不是税号" in zh and "数字和大写字母" in zh and "税号有" not in zh
+    assert "not a tax ID" in en and "digits and capital letters" in en
+    person = check_buyer_tax_id(typed, buyer_kind="person", today=TODAY)
+    assert codes(person) == ["person_id_not_an_id"] and "不是身份证号" in person.issues[0].message("zh")
 
 
 def test_a_b_typed_for_an_8_fails_the_checksum_and_offers_the_code_with_8() -> None:

@@ -244,9 +244,10 @@ def test_a_paper_invoice_needs_a_mailing_address() -> None:
     assert "delivery_address_required" in error_codes(data(delivery=Delivery(method="paper")))
 
 
-def test_an_emailed_invoice_needs_an_address_with_an_at_sign() -> None:
+def test_an_emailed_invoice_needs_an_address_and_a_wrong_one_is_called_invalid() -> None:
     invoice = data(delivery=Delivery(method="email", email="finance.example.com"))
-    assert "delivery_email_required" in error_codes(invoice)
+    assert error_codes(invoice) == ["delivery_email_invalid"]
+    assert error_codes(data(delivery=Delivery(method="email"))) == ["delivery_email_required"]
 
 
 # -- drafts ----------------------------------------------------------------------------------

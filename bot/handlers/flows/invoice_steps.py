@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from bot.handlers.context import Ctx, typed_word
+from bot.handlers.events import Choice
 from bot.handlers.flows.items import accept_items, ask_items
 from bot.handlers.form import Accepted, Form, Step
 from core import rules
 from core.catalog import REMARK_PARTS
 from core.errors import Issue
 from core.models import BuyerKind, Delivery, Draft, InvoiceType
-from core.taxid import check_buyer_tax_id
-from core.validation import required_remark_parts
+from core.taxid import check_buyer_tax_id, has_words, normalise_id
+from core.validation import compose_remark, is_email, required_remark_parts
 
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,}$")
+KEEP = "keep"  # the button id's prefix: keep:FIELD leaves the value as it is and goes on
 
 TYPE_WORDS = {
     "special": ("special", "专票", "专用发票", "增值税专用发票", "专用", "vat special"),
@@ -96,10 +96,19 @@ def _ask_text(step: str) -> object:
             step in ("buyer_name", "buyer_tax_id") and draft.buyer_kind) else f"ask.{step}"
         current = getattr(draft, step, None)
         text = ctx.t(key)
-        if current:
+        if current:  # back here (返回, 修改 …): the value so far, kept with one tap
             text += "\n" + ctx.t("ask.current", value=current)
-        ctx.say(text)
+        ctx.say(text, [keep_choice(ctx, step)] if current else [])
     return ask
+
+
+def keep_choice(ctx: Ctx, step: str) -> Choice:
+    return ctx.choice(f"{KEEP}:{step}", "choice.keep")
+
+
+def not_a_tax_id(text: str) -> bool:
+    """Chinese words or a question mark: never a tax ID (only digits and capital letters)."""
+    return "?" in text or "？" in text or has_words(normalise_id(text))
 
 
 def _rules_kind(draft: Draft) -> rules.BuyerKind:
@@ -120,14 +129,17 @@ def accept_tax_id(ctx: Ctx, draft: Draft, raw: str) -> Accepted | None:
     accepted = _accept_value(ctx, draft, "buyer_tax_id", result.value or None, result.issues)
     if accepted is None:
         offers = []
-        if result.fix:
+        if result.fix:  # a code that passes the check: one tap changes it
             offers.append(ctx.choice(f"fix:buyer_tax_id:{result.fix}", "choice.use_fix",
                                      value=result.fix))
-        if any(i.code == "tax_id_checksum" for i in result.issues):
+        checksum = any(i.code == "tax_id_checksum" for i in result.issues)
+        if checksum:  # no fix: the person confirms it is exactly as printed
             offers.append(ctx.choice(f"fix:buyer_tax_id:!confirm:{result.value}",
                                      "choice.confirm_as_printed"))
+        header = ("ask.fix_or_confirm" if result.fix and checksum else
+                  "ask.fix_offer" if result.fix else "ask.confirm_offer")
         if offers:
-            ctx.say(ctx.t("ask.fix_offer"), offers)
+            ctx.say(ctx.t(header), offers)
     return accepted
 
 
@@ -162,17 +174,24 @@ def ask_remark(ctx: Ctx, draft: Draft) -> None:
         _key, zh, en = missing[0]
         ctx.say(ctx.t("ask.remark_part", part=zh if ctx.lang == "zh" else en))
         return
+    if draft.remark:
+        ctx.say(ctx.t("ask.remark") + "\n" + ctx.t("ask.current", value=draft.remark),
+                [keep_choice(ctx, "remark"), ctx.choice("nav:skip", "nav.skip")])
+        return
     ctx.say(ctx.t("ask.remark"), [ctx.choice("nav:skip", "nav.skip")])
 
 
 def accept_remark(ctx: Ctx, draft: Draft, raw: str) -> Accepted | None:
     missing = _missing_parts(draft)
     value, issues = rules.check_remark(raw)
+    parts = {**draft.remark_parts, missing[0][0]: value} if missing else draft.remark_parts
+    free_text = (draft.remark or "") if missing else value
+    if not any(issue.is_error for issue in issues):  # then the whole box, as it will print
+        issues += rules.check_printed_remark(compose_remark(free_text, parts))
     ctx.report(issues)
     if any(issue.is_error for issue in issues):
         return None
     if missing:
-        parts = {**draft.remark_parts, missing[0][0]: value}
         updated = draft.model_copy(update={"remark_parts": parts})
         return Accepted(updated, done=False)  # ask the next part, then the free remark
     return Accepted(draft.model_copy(update={"remark": value}))
@@ -195,8 +214,8 @@ def accept_delivery(ctx: Ctx, draft: Draft, raw: str) -> Accepted | None:
     stage = ctx.state.sub.get("delivery")
     if stage == "email":
         address = raw.strip()
-        if not EMAIL.match(address) or len(address) > 254:
-            _refuse(ctx, "delivery", "delivery_email_required")
+        if not is_email(address):
+            _refuse(ctx, "delivery", "delivery_email_invalid", email=address[:80])
             return None
         ctx.state.sub.pop("delivery", None)
         return Accepted(draft.model_copy(update={"delivery": Delivery(method="email",
@@ -240,7 +259,8 @@ INVOICE_FORM = Form([
     Step("buyer_kind", ask_kind, accept_kind, applies=_not_special, choice_step=True),
     Step("buyer_name", _ask_text("buyer_name"), accept_name),  # type: ignore[arg-type]
     Step("buyer_tax_id", _ask_text("buyer_tax_id"), accept_tax_id,  # type: ignore[arg-type]
-         optional=_tax_id_optional, on_skip=_clear("buyer_tax_id")),  # type: ignore[arg-type]
+         optional=_tax_id_optional, on_skip=_clear("buyer_tax_id"),  # type: ignore[arg-type]
+         never_an_answer=not_a_tax_id),
     Step("buyer_address_phone", _ask_text("buyer_address_phone"),  # type: ignore[arg-type]
          accept_address_phone, optional=_not_special,
          on_skip=_clear("buyer_address_phone")),  # type: ignore[arg-type]

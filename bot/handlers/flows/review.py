@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from bot.handlers.context import Ctx
 from bot.handlers.delivery import after_issue, rejected_message
 from bot.handlers.engine import Command
-from bot.handlers.flows.records import status_text
 from bot.handlers.preview import preview_text
 from core.errors import Issue
 
@@ -26,7 +25,9 @@ def queue(ctx: Ctx, _: object = None) -> None:
 def open_request(ctx: Ctx, ref: str) -> None:
     invoice = ctx.services.issuance.find(ref, ctx.actor)
     ctx.out.refs["invoice_id"] = invoice.id
-    ctx.say(status_text(ctx, invoice) + "\n" + preview_text(ctx, invoice.data), [
+    header = ctx.t("review.card", id=invoice.id, status=ctx.t(f"status.{invoice.status}"),
+                   requester=invoice.requester)  # buyer and total: in the preview below
+    ctx.say(header + "\n" + preview_text(ctx, invoice.data), [
         ctx.choice(f"review:approve:{invoice.id}", "choice.review.approve"),
         ctx.choice(f"review:reject:{invoice.id}", "choice.review.reject"),
     ])
