@@ -18,6 +18,7 @@ from core.storage.base import Repository
 from core.validation import build_invoice_data, validate_invoice_data
 
 NUMBER_SEQUENCE_DIGITS = 15
+REASON_MAX = 500  # characters of a rejection reason
 
 
 def new_id(prefix: str) -> str:
@@ -71,6 +72,20 @@ class Issuance:
         """Open drafts that expire within the warning period (§6.3: 暂存期限)."""
         limit = self.clock() + timedelta(days=self.settings.issuance.draft_warning_days)
         return [d for d in self.open_drafts(actor) if d.expires_at <= limit]
+
+    def is_expired(self, draft: Draft) -> bool:
+        return draft.submitted_as is None and draft.expires_at <= self.clock()
+
+    def expire_drafts(self, actor: Actor) -> list[Draft]:
+        """Delete the person's drafts past their expiry (§6.3), each with an audit row, and
+        return them, so that the person is told once and they are never offered again."""
+        expired = [d for d in self.repo.drafts_of(actor.user) if self.is_expired(d)]
+        with self.repo.transaction():
+            for draft in expired:
+                self.repo.delete_draft(draft.id)
+                self._audit("draft", draft.id, "expire", actor,
+                            {"expires_at": draft.expires_at.isoformat()})
+        return expired
 
     def discard_draft(self, draft_id: str, actor: Actor) -> None:
         draft = self.get_draft(draft_id, actor)
@@ -157,11 +172,15 @@ class Issuance:
         reason = reason.strip()
         if not reason:
             raise ValidationFailed([_issue("reason", "reason_required")])
+        if len(reason) > REASON_MAX:  # the requester reads it in chat: refused, never cut
+            raise ValidationFailed([Issue(field="reason", code="input_too_long",
+                                          params={"length": str(len(reason)),
+                                                  "max": str(REASON_MAX)})])
         with self.repo.transaction():
             invoice = self._get(invoice_id)
             target = check_transition(invoice, "reject")
             updated = self._change(invoice, actor, "reject", status=target,
-                                   reviewer=actor.user, reject_reason=reason[:500])
+                                   reviewer=actor.user, reject_reason=reason)
             return updated
 
     def _issue(self, invoice: Invoice, actor: Actor, reviewer: str) -> Invoice:
@@ -220,6 +239,27 @@ class Issuance:
                         {"original": original.id, "number": red.number})
             self._change(original, actor, "red_letter", status=target)
             return red
+
+    def request_cancel(self, invoice_id: str, actor: Actor, reason: str) -> bool:
+        """The requester asks finance to void or red-letter an issued invoice: recorded in its
+        history with the reason. False when the same person already asked and it is pending."""
+        reason = reason.strip()
+        if not reason:
+            raise ValidationFailed([_issue("reason", "reason_required")])
+        if len(reason) > REASON_MAX:
+            raise ValidationFailed([Issue(field="reason", code="input_too_long",
+                                          params={"length": str(len(reason)),
+                                                  "max": str(REASON_MAX)})])
+        with self.repo.transaction():
+            invoice = self.find(invoice_id, actor)
+            if invoice.status != Status.ISSUED or invoice.kind != "blue":
+                raise InvalidTransition(status=invoice.status.value, action="cancel",
+                                        id=invoice.id)
+            if any(entry.action == "cancel_requested"
+                   for entry in self.repo.audit_of("invoice", invoice.id)):
+                return False
+            self._audit("invoice", invoice.id, "cancel_requested", actor, {"reason": reason})
+            return True
 
     def reissue_draft(self, invoice_id: str, actor: Actor) -> Draft:
         """A new draft prefilled from a cancelled invoice, linked to it (重开)."""

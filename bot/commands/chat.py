@@ -14,13 +14,15 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
     parser = subparsers.add_parser("chat", parents=[common], help="talk to the bot here")
     parser.add_argument("--jsonl", action="store_true", help="one JSON object a line in and out")
     parser.add_argument("--user", default="local")
-    parser.add_argument("--role", choices=ROLES, default="customer")
+    parser.add_argument("--role", choices=ROLES, default=None,
+                        help="default: the user's role in [roles], else customer")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    _services, engine = build(args.config, args.db, args.kb)
-    speaker = Speaker(args.user, args.role, args.lang)
+    services, engine = build(args.config, args.db, args.kb)
+    speaker = Speaker(args.user, "customer", args.lang)
+    speaker.role = args.role or services.settings.roles.get(speaker.key) or "customer"
     # A byte that is not UTF-8 (a GBK terminal) reaches the engine as a lone surrogate, which it
     # refuses with a message, instead of ending the chat with a UnicodeDecodeError.
     sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]

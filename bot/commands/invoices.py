@@ -56,7 +56,7 @@ def shell_actor(settings: Settings, user: str) -> Actor:
     """The shell user acts with the role the settings give them, nothing more."""
     role = settings.roles.get(user) or settings.roles.get(f"shell:{user}")
     if role not in ("finance", "admin"):
-        raise PermissionDenied(action=f"{user} (no finance role in [roles])")
+        raise PermissionDenied("permission_no_finance_role", user=user)
     return Actor(user=user, role=role, platform="shell")
 
 
@@ -88,12 +88,32 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(record, ensure_ascii=False, indent=2))
     else:
-        for key, value in record.items():
-            if key not in ("lines", "history"):
-                print(f"{key}: {value}")
-        for line in record["lines"]:
-            print(f"  - {line['name']}  {line['tax_rate']}  {line['amount']} + {line['tax']}")
+        print("\n".join(record_text(record)))
     return 0
+
+
+def record_text(record: dict[str, Any]) -> list[str]:
+    """`invoices show` for a person: the fields that are set, one a line, then the lines and
+    the history; the same names as the JSON."""
+    out = []
+    for key, value in record.items():
+        if key in ("lines", "history", "delivery") or value in (None, ""):
+            continue
+        out.append(f"{key}: {'yes' if value is True else 'no' if value is False else value}")
+    delivery = record["delivery"]
+    where = delivery.get("email") or delivery.get("mail_address") or ""
+    out.append(f"delivery: {delivery['method']}{'  ' + where if where else ''}")
+    out.append("lines:")
+    for line in record["lines"]:
+        name = f"*{line['category']}*{line['name']}" if line["category"] else line["name"]
+        if line["discount"]:
+            name += "  (discount)"
+        elif line["quantity"] is not None:
+            name += f"  {line['quantity']} x {line['unit_price']}"
+        out.append(f"  - {name}  {line['tax_rate']}  {line['amount']} + {line['tax']}")
+    out.append("history:")
+    out.extend(f"  {h['at']}  {h['action']}  {h['actor']}" for h in record["history"])
+    return out
 
 
 def run_action(args: argparse.Namespace) -> int:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 from bot.handlers.context import Ctx
-from bot.handlers.events import Reply
+from bot.handlers.events import Choice, Reply
 from bot.handlers.messages import t
-from bot.handlers.preview import render_pdf
 from bot.handlers.services import Services
 from core.errors import SifError
 from core.models import Invoice
@@ -16,33 +15,50 @@ logger = logging.getLogger(__name__)
 
 
 def invoice_pdf(services: Services, invoice: Invoice) -> str:
-    return render_pdf(services, invoice.data, f"{invoice.number or invoice.id}",
-                      number=invoice.number, issued_at=invoice.issued_at, kind=invoice.kind)
+    """The invoice's PDF as its status stands: a voided or red-flushed one is stamped so."""
+    from core.pdf import cached_invoice_pdf  # reportlab is loaded only when a PDF is wanted
+
+    return str(cached_invoice_pdf(services.files_dir, f"{invoice.number or invoice.id}",
+                                  invoice.data, services.settings.seller, number=invoice.number,
+                                  issued_at=invoice.issued_at, kind=invoice.kind,
+                                  status=invoice.status))
 
 
 def issued_message(services: Services, invoice: Invoice, lang: str) -> Reply:
     """The invoice's number and PDF (and what happened to the e-mail or the paper copy)."""
+    return _issued(services, invoice, lang)[0]
+
+
+def _issued(services: Services, invoice: Invoice, lang: str) -> tuple[Reply, bool | None]:
+    """The requester's notice, and whether the e-mail went (None: not sent by e-mail)."""
     pdf = invoice_pdf(services, invoice)
     text = t("notify.approved", lang, id=invoice.id, number=invoice.number)
-    notes = ([_email(services, invoice, pdf, lang)]
-             if invoice.data.delivery.method == "email" else [])
+    mailed, notes = None, []
+    if invoice.data.delivery.method == "email":
+        mailed, note = email_invoice(services, invoice, pdf, lang)
+        notes.append(note)
     if invoice.data.delivery.method == "paper":
         notes.append(t("paper.note", lang))
-    return Reply(text="\n".join([text, *notes]), files=[pdf])
+    return Reply(text="\n".join([text, *notes]), files=[pdf]), mailed
 
 
 def after_issue(ctx: Ctx, invoice: Invoice, *, to_requester: bool) -> None:
-    """Send the PDF in chat (to the requester when someone else issued it) and by e-mail."""
-    message = issued_message(ctx.services, invoice, ctx.services.lang_of(invoice.requester))
+    """Send the PDF in chat (to the requester when someone else issued it) and by e-mail;
+    whoever issued it hears when the e-mail failed."""
+    message, mailed = _issued(ctx.services, invoice, ctx.services.lang_of(invoice.requester))
     if to_requester:
         ctx.services.notifier.notify(invoice.requester, [message])
+        if mailed is False:
+            ctx.say(ctx.t("mail.failed_staff", id=invoice.id))
     else:
         ctx.say(message.text, files=message.files)
 
 
 def rejected_message(services: Services, invoice: Invoice) -> Reply:
     lang = services.lang_of(invoice.requester)
-    return Reply(text=t("notify.rejected", lang, id=invoice.id, reason=invoice.reject_reason))
+    return Reply(text=t("notify.rejected", lang, id=invoice.id, reason=invoice.reject_reason),
+                 choices=[Choice(id=f"records:reissue:{invoice.id}",
+                                 label=t("choice.records.reissue", lang))])
 
 
 def voided_message(services: Services, invoice: Invoice) -> Reply:
@@ -59,7 +75,8 @@ def red_letter_message(services: Services, original: Invoice, red: Invoice,
     pdf = invoice_pdf(services, red)
     text = t("notify.red_lettered", lang, id=original.id, original=original.number,
              number=red.number, reason=reason.strip())
-    notes = [_email(services, red, pdf, lang)] if red.data.delivery.method == "email" else []
+    notes = ([email_invoice(services, red, pdf, lang)[1]]
+             if red.data.delivery.method == "email" else [])
     return Reply(text="\n".join([text, *notes]), files=[pdf])
 
 
@@ -69,14 +86,15 @@ def tell_requester(services: Services, actor_user: str, invoice: Invoice, messag
         services.notifier.notify(invoice.requester, [message])
 
 
-def _email(services: Services, invoice: Invoice, pdf: str, lang: str) -> str:
+def email_invoice(services: Services, invoice: Invoice, pdf: str, lang: str) -> tuple[bool, str]:
+    """Send the PDF to the request's e-mail address: whether it went, and what to tell."""
     address = invoice.data.delivery.email
     try:
         services.send_mail(to=address, invoice=invoice, pdf=pdf)
     except SifError:
         logger.warning("invoice e-mail for %s failed", invoice.id)
-        return t("mail.failed", lang, id=invoice.id)
-    return t("mail.sent", lang, email=address)
+        return False, t("mail.failed", lang, id=invoice.id)
+    return True, t("mail.sent", lang, email=address)
 
 
 def notify_finance(ctx: Ctx, invoice: Invoice) -> None:

@@ -3,12 +3,15 @@ somebody else's invoice."""
 
 from __future__ import annotations
 
+import json
 import re
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from tests.dialogs.conftest import (
     CUSTOMER,
@@ -19,7 +22,9 @@ from tests.dialogs.conftest import (
     Talk,
     run_sifbot,
     special_to_preview,
+    write_config,
 )
+from tests.integration.test_mailer import RecordingHandler
 
 ALICE = {"user": CUSTOMER, "role": "customer"}
 BOB = {"user": OTHER_CUSTOMER, "role": "customer"}
@@ -207,3 +212,142 @@ def test_void_from_the_shell_tells_the_requester_in_english(
     [note] = bot.say("hi", lang="en", **ALICE).notifications
     assert number in note["text"] and "voided" in note["text"], note
     assert "wrong buyer name" in note["text"]
+
+
+def test_a_rejected_request_is_corrected_and_submitted_again_from_its_notice(
+        engine_chat: Callable[..., EngineChat], workdir: Path) -> None:
+    bot = engine_chat()
+    request_id = submit_as_alice(bot)
+    bot.press(f"review:reject:{request_id}", **FIN)
+    bot.say("备注请写上合同编号", **FIN)
+    told = bot.say("你好", **ALICE)
+    [note] = told.notifications
+    assert note["choices"] == [{"id": f"records:reissue:{request_id}",
+                                "label": "修改后重新申请"}], note
+    shown = bot.say(f"查询 {request_id}", **ALICE)
+    assert "退回原因：备注请写上合同编号" in shown.text, shown
+    assert f"records:reissue:{request_id}" in shown.choices
+
+    preview = bot.press(f"records:reissue:{request_id}", **ALICE)
+    assert preview.flow == "invoice" and preview.step == "confirm", preview
+    assert "华为技术有限公司" in preview.text and "10600.00" in preview.text
+    assert bot.press(f"records:reissue:{request_id}", **ALICE).refs["draft_id"] == \
+        preview.refs["draft_id"]  # pressed twice: still the one draft
+    bot.say("修改 备注", **ALICE)
+    corrected = bot.say("合同编号 HT-2026-001", **ALICE)
+    submitted = bot.press(corrected.choice_starting("confirm:submit:"), **ALICE)
+    new_id = submitted.refs["invoice_id"]
+    assert new_id and new_id != request_id and "待审核" in submitted.text, submitted
+
+    code, out, err = run_sifbot(workdir, "invoices", "show", new_id, "--json")
+    assert code == 0, err
+    assert json.loads(out)["reissue_of"] == request_id
+    again = bot.say(f"查询 {request_id}", **ALICE)
+    assert not any(c.startswith("records:reissue:") for c in again.choices)  # once only
+    refused = bot.press(f"records:reissue:{request_id}", **ALICE)
+    assert refused.flow is None and "不能再从它重新申请" in refused.text
+
+
+def test_someone_else_cannot_reissue_a_rejected_request(
+        engine_chat: Callable[..., EngineChat]) -> None:
+    bot = engine_chat()
+    request_id = submit_as_alice(bot)
+    bot.press(f"review:reject:{request_id}", **FIN)
+    bot.say("税号不对", **FIN)
+    refused = bot.press(f"records:reissue:{request_id}", **BOB)
+    assert refused.flow is None and "找不到" in refused.text and "华为" not in refused.text
+
+
+def test_a_customers_void_request_needs_a_reason_is_recorded_and_reaches_finance(
+        engine_chat: Callable[..., EngineChat], workdir: Path) -> None:
+    bot = engine_chat()
+    request_id, number = issued_for_alice(bot)
+    asked = bot.say(f"作废 {request_id}", **ALICE)
+    assert "请说明原因" in asked.text and request_id in asked.text, asked
+    sent = bot.say(f"作废 {request_id} 抬头少了分公司", **ALICE)
+    assert "作废期内" in sent.text and "转给财务" in sent.text, sent
+    again = bot.say(f"作废 {request_id} 抬头少了分公司", **ALICE)
+    assert "已经申请过" in again.text, again
+
+    told = bot.say("待审核", **FIN)
+    [notice] = [n for n in told.notifications if "抬头少了分公司" in n["text"]]
+    assert number in notice["text"] and "作废" in notice["text"]
+    assert [c["id"] for c in notice["choices"]] == [f"records:show:{request_id}"]
+    opened = bot.press(f"records:show:{request_id}", **FIN)
+    assert f"records:cancel:{request_id}" in opened.choices
+    code, out, err = run_sifbot(workdir, "invoices", "show", request_id, "--json")
+    assert code == 0, err
+    [asked_for] = [h for h in json.loads(out)["history"] if h["action"] == "cancel_requested"]
+    assert asked_for["actor"] == CUSTOMER and asked_for["changes"]["reason"] == "抬头少了分公司"
+
+
+@pytest.mark.bots(2)
+def test_red_letter_typed_by_a_customer_asks_finance_and_by_finance_without_a_form_shows_how(
+        chat: Callable[..., Chat]) -> None:
+    request_id, number = issued_for_alice(chat())
+    later = chat(now="2026-04-10T10:00:00+08:00")
+    asked = later.say(f"红冲 {request_id} 货退回来了", **ALICE)
+    assert number in asked.text and "红字发票" in asked.text and "转给财务" in asked.text, asked
+    assert not asked.errors
+    usage = later.say(f"红冲 {request_id}", **FIN)
+    assert "红冲 发票号 信息表编号 原因" in usage.text, usage
+    voiding = later.say(f"作废 {request_id} 退货", **FIN)
+    assert "不能作废" in voiding.text and "转给财务" not in voiding.text, voiding
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_failed_invoice_email_is_reported_to_finance_and_can_be_resent(
+        engine_chat: Callable[..., EngineChat], workdir: Path) -> None:
+    port = free_port()  # nothing listens there yet: the first e-mail fails
+    write_config(workdir, extra=f"[smtp]\nport = {port}")
+    bot = engine_chat()
+    preview = special_to_preview(bot, **ALICE)
+    bot.say("修改 交付方式", **ALICE)
+    bot.press("delivery:email", **ALICE)
+    preview = bot.say("finance@huawei.example.com", **ALICE)
+    request_id = bot.press(preview.choice_starting("confirm:submit:"), **ALICE).refs["invoice_id"]
+
+    approved = bot.press(f"review:approve:{request_id}", **FIN)
+    assert "邮件没有发出去" in approved.text and f"重发邮件 {request_id}" in approved.text
+    [note] = bot.say("你好", **ALICE).notifications
+    assert "邮件暂时发送失败" in note["text"] and note["files"], note
+
+    sink = RecordingHandler()
+    server = Controller(sink, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        resent = bot.say(f"重发邮件 {request_id}", **ALICE)
+    finally:
+        server.stop()
+    assert "已发送至 finance@huawei.example.com" in resent.text, resent
+    [envelope] = sink.envelopes
+    assert envelope.rcpt_tos == ["finance@huawei.example.com"]
+    download_only = bot.say(f"email {submit_as_alice(bot)}", **ALICE)
+    assert "还没有开具" in download_only.text, download_only
+
+
+def test_invoices_show_reads_as_text_not_python(
+        engine_chat: Callable[..., EngineChat], workdir: Path) -> None:
+    request_id, number = issued_for_alice(engine_chat())
+    code, out, err = run_sifbot(workdir, "invoices", "show", request_id)
+    assert code == 0, err
+    assert f"number: {number}" in out and "prices_include_tax: yes" in out
+    assert "delivery: download" in out and "  - *信息技术服务*软件开发服务  1 x" in out, out
+    assert "None" not in out and "{'" not in out and "True" not in out, out
+    assert out.splitlines()[-2:] == [f"  2026-03-02T10:00:00+08:00  {action}  {actor}"
+                                     for action, actor in (("submit", CUSTOMER),
+                                                           ("issue", FINANCE))]
+
+
+@pytest.mark.bots(2)
+def test_the_terminal_takes_a_users_role_from_the_settings_unless_role_is_given(
+        chat: Callable[..., Chat]) -> None:
+    queue = chat("--user", FINANCE).say("待审核")  # "console:fin" is finance in [roles]
+    assert not queue.errors and "待审核" in queue.text, queue
+    refused = chat("--user", FINANCE, "--role", "customer").say("待审核")
+    assert refused.codes == ["permission_denied"], refused

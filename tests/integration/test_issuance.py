@@ -407,3 +407,15 @@ def test_drafts_are_audited_when_created_and_discarded(issuance: Issuance, custo
     issuance.discard_draft(draft.id, customer)
     assert [e.action for e in issuance.repo.audit_of("draft", draft.id)] == ["create", "discard"]
     assert issuance.repo.get_draft(draft.id) is None
+
+
+def test_an_overlong_rejection_reason_is_refused_not_cut(
+    issuance: Issuance, customer: Actor, finance: Actor
+) -> None:
+    invoice = submitted(issuance, customer)
+    with pytest.raises(ValidationFailed) as refused:
+        issuance.reject(invoice.id, finance, "税号不对" * 200)
+    assert [i.code for i in refused.value.issues] == ["input_too_long"]
+    assert status_of(issuance, invoice.id) == Status.PENDING_REVIEW
+    reason = "税" * 500
+    assert issuance.reject(invoice.id, finance, reason).reject_reason == reason
