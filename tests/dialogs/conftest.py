@@ -458,6 +458,13 @@ def one_line_to_delivery(bot: Talk, line: str = "软件开发服务，1，10600�
     return turn
 
 
+def email_from_preview(bot: Talk, address: str, **who: str) -> Turn:
+    """At the preview: change the delivery to e-mail and type `address`."""
+    bot.say("修改 交付方式", **who)
+    bot.press("delivery:email", **who)
+    return bot.say(address, **who)
+
+
 def special_to_preview(bot: Talk, **who: str) -> Turn:
     """A complete special invoice for Huawei, delivered as a download: now at confirm."""
     start_special(bot, **who)

@@ -16,6 +16,7 @@ from tests.dialogs.conftest import (
     HUAWEI,
     Chat,
     EngineChat,
+    email_from_preview,
     fill_special_buyer,
     run_sifbot,
     special_to_preview,
@@ -331,9 +332,7 @@ def test_a_wrong_e_mail_address_is_called_invalid_in_plain_words(
     bot = engine_chat()
     preview = special_to_preview(bot)
     assert preview.step == "confirm"
-    bot.say("修改 交付方式")
-    bot.press("delivery:email")
-    wrong = bot.say("finance.huawei.com")
+    wrong = email_from_preview(bot, "finance.huawei.com")
     assert wrong.codes == ["delivery_email_invalid"]
     assert "“finance.huawei.com”不是有效的邮箱地址" in wrong.text and " 加 " not in wrong.text
     english = bot.exchange({"text": "finance at huawei", "lang": "en"})

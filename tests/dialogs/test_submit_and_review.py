@@ -20,6 +20,7 @@ from tests.dialogs.conftest import (
     Chat,
     EngineChat,
     Talk,
+    email_from_preview,
     run_sifbot,
     special_to_preview,
     write_config,
@@ -307,9 +308,7 @@ def test_a_failed_invoice_email_is_reported_to_finance_and_can_be_resent(
     write_config(workdir, extra=f"[smtp]\nport = {port}")
     bot = engine_chat()
     preview = special_to_preview(bot, **ALICE)
-    bot.say("修改 交付方式", **ALICE)
-    bot.press("delivery:email", **ALICE)
-    preview = bot.say("finance@huawei.example.com", **ALICE)
+    preview = email_from_preview(bot, "finance@huawei.example.com", **ALICE)
     request_id = bot.press(preview.choice_starting("confirm:submit:"), **ALICE).refs["invoice_id"]
 
     approved = bot.press(f"review:approve:{request_id}", **FIN)
