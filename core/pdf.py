@@ -212,29 +212,23 @@ def cached_invoice_pdf(
     data: InvoiceData,
     seller: SellerSettings,
     *,
-    number: str | None,
-    issued_at: datetime | None,
-    kind: Kind,
+    number: str | None = None,
+    issued_at: datetime | None = None,
+    kind: Kind = "blue",
     status: Status | None = None,
+    preview: bool = False,
 ) -> Path:
-    """The invoice's PDF in `folder`, rendered once per content, status and layout version."""
+    """The PDF in `folder`, rendered once per content, status and layout version: showing the
+    same preview or invoice again (help, back, 'pdf R-…') costs nothing."""
     key = f"{LAYOUT_VERSION}|{cjk_font()}|{data.model_dump_json()}|{number}|{issued_at}|{kind}"
-    fingerprint = hashlib.sha256(f"{key}|{status}".encode()).hexdigest()[:12]
+    fingerprint = hashlib.sha256(f"{key}|{status}|{preview}".encode()).hexdigest()[:12]
     path = folder / fingerprint / f"{name}.pdf"
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")  # never a half-written PDF
-    render_invoice_pdf(
-        data,
-        seller,
-        number=number,
-        issued_at=issued_at,
-        kind=kind,
-        preview=False,
-        path=partial,
-        status=status,
-    )
+    render_invoice_pdf(data, seller, number=number, issued_at=issued_at, kind=kind,
+                       preview=preview, path=partial, status=status)
     os.replace(partial, path)
     return path
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-from pathlib import Path
-
 from bot.handlers.context import Ctx
 from bot.handlers.services import Services
 from core.catalog import format_item_name
@@ -52,22 +48,10 @@ def preview_text(ctx: Ctx, data: InvoiceData) -> str:
     return "\n".join(rows)
 
 
-def render_pdf(services: Services, data: InvoiceData, name: str, *, number: str | None = None,
-               issued_at: object = None, kind: str = "blue", preview: bool = False) -> str:
+def render_pdf(services: Services, data: InvoiceData, name: str, *,
+               preview: bool = False) -> str:
     """Write the PDF into the files folder and return its path (a file reply)."""
-    from core.pdf import render_invoice_pdf  # reportlab is loaded only when a PDF is wanted
+    from core.pdf import cached_invoice_pdf  # reportlab is loaded only when a PDF is wanted
 
-    folder: Path = services.files_dir
-    # The same content renders to the same file: showing the preview again (help, back) is free.
-    fingerprint = hashlib.sha256(
-        f"{data.model_dump_json()}|{number}|{issued_at}|{kind}|{preview}".encode()
-    ).hexdigest()[:12]
-    path = folder / fingerprint / f"{name}.pdf"
-    if path.exists():
-        return str(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")  # never a half-written PDF
-    render_invoice_pdf(data, services.settings.seller, number=number,
-                       issued_at=issued_at, kind=kind, preview=preview, path=partial)  # type: ignore[arg-type]
-    os.replace(partial, path)
-    return str(path)
+    return str(cached_invoice_pdf(services.files_dir, name, data, services.settings.seller,
+                                  preview=preview))
