@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 from pydantic import ValidationError
@@ -25,18 +25,14 @@ def split_user(user: str) -> tuple[str, str]:
 
 
 class Speaker:
-    """Who is talking now (one process may play a customer, then an agent)."""
+    """Who is talking now (one process may play a customer, then an agent); `roles` is the
+    settings' [roles], where the role of someone a JSONL line switches to is looked up."""
 
-    def __init__(self, user: str, role: Role, lang: Lang) -> None:
+    def __init__(self, user: str, role: Role, lang: Lang,
+                 roles: Mapping[str, Role] | None = None) -> None:
         self.platform, self.user = split_user(user)
         self.role, self.lang = role, lang
-        self.seen: set[str] = set()  # who has spoken in this session (this process)
-
-    def first_words(self) -> bool:
-        """True the first time the current person speaks in this session."""
-        fresh = self.key not in self.seen
-        self.seen.add(self.key)
-        return fresh
+        self.roles: Mapping[str, Role] = roles or {}
 
     def inbound(self, **event: Any) -> Inbound:
         return Inbound(platform=self.platform, user=self.user, role=self.role, lang=self.lang,
@@ -63,8 +59,6 @@ def jsonl_turn(engine: Engine, speaker: Speaker, line: str) -> dict[str, Any]:
                                   files=[FileRef(path=str(p)) for p in event.get("files", [])])
     except (ValueError, TypeError, ValidationError) as exc:
         return {"error": {"code": "bad_input", "message": _short(exc)}}
-    if speaker.first_words():  # a form left open by an earlier session: offered, not taken up
-        open_session(engine.services, inbound, announce=False)
     outcome = engine.handle(inbound)
     out = outcome.protocol_dict()
     notes = engine.deliver_pending(speaker.key)
@@ -91,8 +85,11 @@ def _parse_line(line: str) -> dict[str, Any]:
 
 
 def _switch(speaker: Speaker, event: dict[str, Any]) -> None:
-    if "user" in event:
+    if "user" in event:  # someone else: the role [roles] gives them, unless the line says one
+        before = speaker.key
         speaker.platform, speaker.user = split_user(event["user"][:100])
+        if speaker.key != before:
+            speaker.role = speaker.roles.get(speaker.key, "customer")
     if "role" in event:
         if event["role"] not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
@@ -113,8 +110,7 @@ def run_interactive(engine: Engine, speaker: Speaker, stdin: IO[str], stdout: IO
     hello = "输入“开发票”开始，或直接提问；Ctrl-D 退出。" if speaker.lang == "zh" else \
         "Type 'invoice' to start, or ask a question; Ctrl-D quits."
     stdout.write(hello + "\n")
-    speaker.first_words()
-    choices = _print(open_session(engine.services, speaker.inbound(), announce=True), stdout)
+    choices = _print(open_session(engine.services, speaker.inbound()), stdout)
     while True:
         stdout.write("> ")
         stdout.flush()

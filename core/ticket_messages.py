@@ -112,6 +112,7 @@ TICKET_MESSAGES: dict[str, dict[str, str]] = {
     "ticket.clock.resolution": {"zh": "解决时限", "en": "resolution"},
     "ticket.action.create": {"zh": "提交", "en": "filed"},
     "ticket.action.close": {"zh": "关闭", "en": "closed"},
+    "ticket.action.claim": {"zh": "认领", "en": "claimed"},
     "ticket.action.sla_warning": {"zh": "SLA 预警", "en": "SLA warning on"},
     "ticket.action.sla_breach": {"zh": "SLA 超时", "en": "SLA breach on"},
     "ticket.action.reply": {"zh": "回复", "en": "replied to"},

@@ -33,6 +33,8 @@ KNOWN_PLACEHOLDERS = (
     "support_email", "urgent_email", "complaint_email", "hotline", "overseas_hotline",
     "site_url", "support_hours",
 )
+# The ones that tell people where to write or call: unset, an answer must not send them there.
+CONTACT_PLACEHOLDERS = KNOWN_PLACEHOLDERS[:5]
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 NEAR_BEST = 0.6  # "did you mean" also offers an entry scoring this share of the best one
 RIVALS = 6  # entries ranked per question: the best one and the rivals it must lead
@@ -81,6 +83,9 @@ class AskResult(BaseModel):
     suggestions: list[Suggestion] = Field(default_factory=list)
     decision: Decision
     related: list[str] = Field(default_factory=list)
+    # The contacts the answer names that the operator has not set (chat offers what works
+    # instead); not part of the `--json` contract.
+    unset_contacts: list[str] = Field(default_factory=list, exclude=True)
 
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -177,26 +182,42 @@ def is_errand(question: str) -> bool:
 
 
 def default_placeholders(lang: str) -> dict[str, str]:
-    """Contact details before the operator sets them: plainly "not configured yet"."""
+    """Contact details before the operator sets them: plainly "not configured yet", and what
+    works instead (a ticket, filed by saying so in any chat) rather than an address to use."""
     if lang == "en":
+        ticket = ": say 'file a ticket' to reach a person instead)"
         return {
-            "support_email": "(support e-mail not configured yet)",
-            "urgent_email": "(urgent e-mail not configured yet)",
-            "complaint_email": "(complaints e-mail not configured yet)",
-            "hotline": "(hotline not configured yet)",
-            "overseas_hotline": "(overseas hotline not configured yet)",
+            "support_email": "(support e-mail not configured yet" + ticket,
+            "urgent_email": "(urgent e-mail not configured yet" + ticket,
+            "complaint_email": "(complaints e-mail not configured yet: say 'I want to "
+                               "complain' to file a complaint ticket instead)",
+            "hotline": "(hotline not configured yet" + ticket,
+            "overseas_hotline": "(overseas hotline not configured yet" + ticket,
             "site_url": "www.sif.com",
             "support_hours": "09:00-22:00 every day",
         }
+    ticket = "：请直接说“提交工单”，转人工处理）"
     return {
-        "support_email": "（客服邮箱尚未配置）",
-        "urgent_email": "（紧急邮箱尚未配置）",
-        "complaint_email": "（投诉邮箱尚未配置）",
-        "hotline": "（客服热线尚未配置）",
-        "overseas_hotline": "（海外热线尚未配置）",
+        "support_email": "（客服邮箱尚未配置" + ticket,
+        "urgent_email": "（紧急邮箱尚未配置" + ticket,
+        "complaint_email": "（投诉邮箱尚未配置：请直接说“我要投诉”，提交投诉工单）",
+        "hotline": "（客服热线尚未配置" + ticket,
+        "overseas_hotline": "（海外热线尚未配置" + ticket,
         "site_url": "www.sif.com",
         "support_hours": "每天 09:00–22:00",
     }
+
+
+def unset_contacts(template: str, values: Mapping[str, str]) -> list[str]:
+    """The contact placeholders `template` uses that have no value of the operator's in
+    `values` (missing, empty, or the "not configured yet" default), in order of use."""
+    defaults = {*default_placeholders("zh").values(), *default_placeholders("en").values()}
+    found: list[str] = []
+    for name in _PLACEHOLDER.findall(template):
+        if (name in CONTACT_PLACEHOLDERS and name not in found
+                and (not values.get(name) or values[name] in defaults)):
+            found.append(name)
+    return found
 
 
 def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
@@ -447,6 +468,7 @@ class KnowledgeBase:
                 answered=False, entry_id=None, score=score,
                 answer=fill_placeholders(entry.answer.text(lang), values),
                 suggestions=offered[:top], decision="not_in_guide",
+                unset_contacts=unset_contacts(entry.answer.text(lang), values),
             )
         candidates = [c for c in candidates if matcher.entries[c.index].kind == "answer"]
         if decision == "answer":
@@ -457,6 +479,7 @@ class KnowledgeBase:
                 answer=fill_placeholders(entry.answer.text(lang), values),
                 suggestions=[_suggestion(matcher, c, lang) for c in others],
                 decision="answer", related=[r for r in entry.related if r in matcher.ids],
+                unset_contacts=unset_contacts(entry.answer.text(lang), values),
             )
         if choices_from is not None:
             floor = choices_from

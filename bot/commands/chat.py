@@ -21,8 +21,9 @@ def add_parser(subparsers: argparse._SubParsersAction, common: argparse.Argument
 
 def run(args: argparse.Namespace) -> int:
     services, engine = build(args.config, args.db, args.kb)
-    speaker = Speaker(args.user, "customer", args.lang)
-    speaker.role = args.role or services.settings.roles.get(speaker.key) or "customer"
+    roles = services.settings.roles
+    speaker = Speaker(args.user, "customer", args.lang, roles)
+    speaker.role = args.role or roles.get(speaker.key) or "customer"
     # A byte that is not UTF-8 (a GBK terminal) reaches the engine as a lone surrogate, which it
     # refuses with a message, instead of ending the chat with a UnicodeDecodeError.
     sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]

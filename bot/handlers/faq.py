@@ -123,8 +123,9 @@ class FaqResponder:
             near = _suggestion_choices(ctx, result.suggestions, lang)
             if result.decision == "clarify":  # its text lists them as 1, 2, 3: "2" picks one
                 ctx.say_numbered(result.answer, near, [offer_choice(ctx, lang)])
-            else:
-                ctx.say(result.answer, [*near, offer_choice(ctx, lang)])
+            else:  # a contact it names that is not set: the ticket that works instead
+                ctx.say(result.answer, [*near, *instead_of_contacts(ctx, result.unset_contacts,
+                                                                    lang, always=True)])
         elif result.decision == "chitchat":
             ctx.say(result.answer)
         else:
@@ -186,6 +187,12 @@ class FaqResponder:
         shown = kb.entry(entry_id)
         if shown is not None and OFFER_INVOICE_TAG in shown.tags:
             choices.append(Choice(id="start:invoice", label=t("faq.start_here", lang)))
+        if shown is not None:  # "send it to （…尚未配置）": the ticket that works instead
+            from knowledge.service import unset_contacts
+
+            values = ctx.services.placeholders("en" if lang == "en" else "zh")
+            unset = unset_contacts(shown.answer.text(lang), values)
+            choices += instead_of_contacts(ctx, unset, lang)
         for other in related[:3]:
             entry = kb.entry(other)
             if entry is not None:
@@ -227,6 +234,15 @@ def _question(entry: object, lang: str) -> str:
     from knowledge.service import question_in
 
     return str(question_in(entry, lang))  # type: ignore[arg-type]
+
+
+def instead_of_contacts(ctx: Ctx, unset: Sequence[str], lang: str,
+                        always: bool = False) -> list[Choice]:
+    """What works when an answer names a contact the operator has not set: a complaint ticket
+    for the complaints e-mail, a ticket for any other (`always`: a ticket even when all is set)."""
+    if "complaint_email" in unset:
+        return [Choice(id="ticket:complaint", label=t("faq.file_complaint", lang))]
+    return [offer_choice(ctx, lang)] if unset or always else []
 
 
 def _suggestion_choices(ctx: Ctx, suggestions: Sequence[Suggestion], lang: str) -> list[Choice]:

@@ -264,6 +264,7 @@ BOT_MESSAGES: dict[str, dict[str, str]] = {
     "faq.related": {"zh": "相关问题：", "en": "Related:"},
     "faq.did_you_mean": {"zh": "我不太确定，您是想问：", "en": "I'm not sure. Did you mean:"},
     "faq.offer_invoice": {"zh": "开发票", "en": "Request an invoice"},
+    "faq.file_complaint": {"zh": "提交投诉工单", "en": "File a complaint"},
     "faq.start_here": {"zh": "在这里开（我带您填）", "en": "Request one here (I'll guide you)"},
     "faq.unavailable": {"zh": "知识库暂时不可用，请稍后再试。", "en": "The knowledge base is not available right now; please try again later."},
     "form.back_to_step": {"zh": "我们继续：", "en": "Let's go on:"},

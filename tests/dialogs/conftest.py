@@ -187,7 +187,8 @@ class EngineChat(Talk):
                                        folder / "sifbot.db", None)
         self.services.kb = shared_knowledge_base()
         self.engine = build_engine(self.services)
-        self.speaker = Speaker(user, role, lang)  # type: ignore[arg-type]
+        self.speaker = Speaker(user, role, lang,  # type: ignore[arg-type]
+                               self.services.settings.roles)
         self.turns = []
 
     def send_line(self, line: str) -> dict[str, Any]:

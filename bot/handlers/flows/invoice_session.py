@@ -1,5 +1,5 @@
-"""A chat session that begins with the invoice form left open (the console starts, Telegram's
-/start): the form is not taken up silently; it first offers to go on or start again."""
+"""A terminal chat that begins with the invoice form left open: the form is not taken up
+silently; it first offers to go on or start again. (Elsewhere the start words do the same.)"""
 
 from __future__ import annotations
 
@@ -15,11 +15,10 @@ if TYPE_CHECKING:
     from bot.handlers.services import Services
 
 
-def open_session(services: Services, inbound: Inbound, *, announce: bool) -> list[Reply]:
-    """A chat session begins (the console starts, Telegram's /start) with the invoice form left
-    open: its next turn, whatever is typed, first offers to go on or start again, so nothing
-    typed for something else is stored in the draft. With `announce` (a front end that may speak
-    first) the offer, or the news that the draft expired, is made now and returned."""
+def open_session(services: Services, inbound: Inbound) -> list[Reply]:
+    """The terminal chat begins and this person left the invoice form open: the offer to go on
+    or start again (or the news that the draft expired), said before anything is typed, so
+    nothing typed for something else is stored in the draft."""
     repo = services.repo
     with repo.transaction():
         state = load_state(repo, inbound.user_key)
@@ -31,12 +30,10 @@ def open_session(services: Services, inbound: Inbound, *, announce: bool) -> lis
         draft = flow.draft(ctx)
         if draft is not None and not services.issuance.is_expired(draft):
             flow.offer_resume(ctx, draft, state.step)
-            if announce:
-                flow.ask(ctx, draft)
-        elif announce:  # gone or expired: say so and begin afresh
+            flow.ask(ctx, draft)
+        else:  # gone or expired: say so and begin afresh
             flow.live_draft(ctx)
-        if announce:
-            state.last_choices = [c.id for r in ctx.out.replies for c in r.choices]
+        state.last_choices = [c.id for r in ctx.out.replies for c in r.choices]
         state.updated_at = services.clock()
         save_state(repo, inbound.user_key, state)
         return ctx.out.replies

@@ -424,6 +424,8 @@ def on_choice(ctx: Ctx, rest: str) -> None:
     ref, _, arg = tail.partition(":")
     if action == "new":
         TicketFlow().begin(ctx, follows=ref)
+    elif action == "complaint":  # "提交投诉工单": the category is already said
+        TicketFlow().begin(ctx, category="complaint")
     elif action == "list":
         desk.list_mine(ctx)
     elif action == "queue":
