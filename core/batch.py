@@ -127,6 +127,8 @@ def _validate_fields(row: dict[str, str], today: date) -> tuple[dict[str, object
     issues += found
     line, found = _line(row)
     issues += found
+    remark, found = rules.check_remark(row.get("remark", ""))
+    issues += found
     email = row.get("email", "")
     delivery = Delivery(method="email", email=email) if email else Delivery()
     fields: dict[str, object] = {
@@ -134,7 +136,7 @@ def _validate_fields(row: dict[str, str], today: date) -> tuple[dict[str, object
         "buyer_name": name, "buyer_tax_id": tax.value or None,
         "buyer_address_phone": address or None, "buyer_bank_account": bank or None,
         "prices_include_tax": row.get("prices_include_tax", "").lower() in ("yes", "y", "是", "1", "true"),
-        "lines": [line] if line else [], "remark": row.get("remark", ""), "delivery": delivery,
+        "lines": [line] if line else [], "remark": remark, "delivery": delivery,
     }
     return fields, issues
 

@@ -66,6 +66,16 @@ VAGUE_ITEM_NAMES = {
     "劳保用品", "其他", "杂费", "费用", "服务", "产品", "物品", "材料费", "辅料", "礼品卡",
 }  # fmt: skip
 NAME_PUNCTUATION = set("()（）[]［］【】·.&＆-－—_、,，'’/ ")
+# The one symbol policy of every printed free-text field (address+phone, bank, item name, spec,
+# unit, remark): the guide says "所有字段需避免使用特殊符号" (§2.3, §4.3). Markup and code
+# characters print as typed and read as markup elsewhere (`**bold**`, `<b>`); the punctuation
+# real addresses and remarks use (# - ( ) （ ） / 、 ， ： ; . ~ …) stays allowed, and so do
+# braces and % (a format string is only text: tests/dialogs/test_bad_input.py). Checked on
+# the NFKC form, so a full-width ＜ or ＊ is refused like < or *. The buyer's name has its own,
+# stricter rule (letters, digits and NAME_PUNCTUATION only).
+PRINTED_SYMBOLS = frozenset("<>*`")  # HTML tags, Markdown emphasis and code
+FORMULA_STARTS = frozenset("=+-@")  # an item name starting so is a spreadsheet formula
+ALLOWED_CONTROLS = frozenset("\t\n")  # tabs and line breaks have their own rules per field
 
 _PHONE = re.compile(
     r"(?<!\d)(?:"
@@ -158,6 +168,38 @@ def _name_symbol_issues(name: str, field: str) -> list[Issue]:
     ]
 
 
+def printed_symbol_issues(text: str, field: str) -> list[Issue]:
+    """The symbol policy of a printed field: one `{field}_symbol` error naming every forbidden
+    character (markup, control characters) in the order typed, e.g. "* < >"."""
+    bad = [char for char in dict.fromkeys(text) if _forbidden_in_print(char) and _encodable(char)]
+    if not bad:
+        return []
+    return [Issue(field=field, code=f"{field}_symbol",
+                  params={"char": " ".join(_shown(char) for char in bad)})]
+
+
+def _forbidden_in_print(char: str) -> bool:
+    if char in ALLOWED_CONTROLS:
+        return False
+    if unicodedata.category(char) == "Cc":
+        return True
+    return any(c in PRINTED_SYMBOLS for c in unicodedata.normalize("NFKC", char))
+
+
+def _formula_issues(name: str, field: str) -> list[Issue]:
+    """An item name must not start like a spreadsheet formula (=, +, -, @): exported lists and
+    the platforms' Excel imports would compute it."""
+    first = unicodedata.normalize("NFKC", name[:1])[:1]
+    if first in FORMULA_STARTS:
+        return [Issue(field=field, code=f"{field}_formula", params={"char": name[0]})]
+    return []
+
+
+def _shown(char: str) -> str:
+    """A character as a message can show it: an invisible one by its code point."""
+    return char if char.isprintable() else f"U+{ord(char):04X}"
+
+
 def _encodable(char: str) -> bool:
     try:
         char.encode("gbk")
@@ -224,7 +266,7 @@ def check_address_phone(raw: str, *, required: bool) -> tuple[str, list[Issue]]:
     phone = phones[-1].group() if phones else ""
     address = _strip_labels(text.replace(phone, " ") if phone else text)
     cleaned = f"{address} {phone}".strip()
-    issues = _gbk_issues(cleaned, field)
+    issues = _gbk_issues(cleaned, field) + printed_symbol_issues(cleaned, field)
     if not phone:
         issues.append(Issue(field=field, code="address_phone_no_phone"))
     if not re.search(rf"[{_CJK}A-Za-z]", address):
@@ -245,7 +287,8 @@ def check_bank_account(raw: str, *, required: bool) -> tuple[str, list[Issue]]:
     bank, typed_account = _split_account(_strip_labels(text))
     account = re.sub(r"[ -]", "", typed_account)
     cleaned = f"{bank} {account}".strip()
-    issues = _gbk_issues(cleaned, field) + _bank_issues(bank, field)
+    issues = _gbk_issues(cleaned, field) + printed_symbol_issues(bank, field)
+    issues += _bank_issues(bank, field)
     strays = list(dict.fromkeys(char for char in account if not (char.isascii() and char.isdigit())))
     if strays:  # never moved into the bank's name: the person says what it should be
         issues += [Issue(field=field, code="bank_account_bad_char",
@@ -300,9 +343,8 @@ def check_item_name(raw: str, *, category: str | None = None) -> tuple[str, list
     guessed = classify(name)
     short = category or (typed.group(1) if typed else None) or (guessed.name if guessed else None)
     printed = format_item_name(short, name) if short else name
-    issues = _gbk_issues(name, field)
-    if "*" in name:
-        issues.append(Issue(field=field, code="item_name_symbol", params={"char": "*"}))
+    issues = _gbk_issues(name, field) + _formula_issues(name, field)
+    issues += printed_symbol_issues(name, field)
     issues += _too_long(printed, field, ITEM_NAME_MAX_BYTES)
     if name in VAGUE_ITEM_NAMES:
         issues.append(
@@ -340,9 +382,7 @@ def _check_line_text(raw: str, field: str, limit: int) -> tuple[str, list[Issue]
         return "", []
     if "\n" in text or "\r" in text:
         return text, [Issue(field=field, code=f"{field}_line_break")]
-    issues = _gbk_issues(text, field)
-    if "*" in text:
-        issues.append(Issue(field=field, code=f"{field}_symbol", params={"char": "*"}))
+    issues = _gbk_issues(text, field) + printed_symbol_issues(text, field)
     return text, issues + _too_long(text, field, limit)
 
 
@@ -379,8 +419,10 @@ def _check_positive_number(raw: str, field: str) -> tuple[str, list[Issue]]:
     return cleaned, []
 
 
-def check_remark(raw: str) -> tuple[str, list[Issue]]:
-    """The remark: optional, printable in GBK, a few lines at most, <= 200 GBK bytes."""
+def check_remark(raw: str, *, printed: bool = True) -> tuple[str, list[Issue]]:
+    """The remark: optional, printable in GBK, a few lines at most, <= 200 GBK bytes, and no
+    special symbols (`printed=False`: the same text rules for what never prints, such as the
+    address a paper invoice is mailed to)."""
     field = "remark"
     lines = [
         line.strip() for line in (raw or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -390,6 +432,8 @@ def check_remark(raw: str) -> tuple[str, list[Issue]]:
     if not text:
         return "", []
     issues = _gbk_issues(text, field)
+    if printed:
+        issues += printed_symbol_issues(text, field)
     line_count = text.count("\n") + 1
     if line_count > REMARK_MAX_LINES:
         params = {"lines": str(line_count), "max": str(REMARK_MAX_LINES)}
@@ -399,13 +443,16 @@ def check_remark(raw: str) -> tuple[str, list[Issue]]:
 
 def check_printed_remark(printed: str) -> list[Issue]:
     """The whole remark as it prints (the business parts with their labels, then the free text:
-    core.validation.compose_remark) against the one limit; each piece may fit while all do not."""
+    core.validation.compose_remark): printable, no special symbols, and within the one limit
+    (each piece may fit while all do not). Chat checks each piece as typed; this also covers
+    what never went through a chat step (a batch row, a reissued draft)."""
+    issues = _gbk_issues(printed, "remark") + printed_symbol_issues(printed, "remark")
     length = gbk_length(printed)
     if length <= REMARK_MAX_BYTES:
-        return []
+        return issues
     over = length - REMARK_MAX_BYTES
     params = {"length": str(length), "max": str(REMARK_MAX_BYTES), "over": str(over)}
-    return [Issue(field="remark", code="remark_printed_too_long", params=params)]
+    return [*issues, Issue(field="remark", code="remark_printed_too_long", params=params)]
 
 
 # The form fields whose change can clear an invoice-level error, when it is more than the

@@ -137,6 +137,17 @@ _PERSON_ID: dict[str, dict[str, str]] = {
     },
 }
 
+
+def _symbol_message(zh: str, en: str, *, zh_note: str = "", en_note: str = "") -> dict[str, str]:
+    """The symbol policy's refusal (core.rules.PRINTED_SYMBOLS), naming the character."""
+    return {
+        "zh": f"{zh}中不能有符号“{{char}}”{zh_note}。发票字段不能使用特殊符号，请删除或改用文字"
+        "（# - / （） 、 ， ： 等常用标点可以用）。",
+        "en": f"The {en} cannot contain '{{char}}'{en_note}. Invoice fields take no special "
+        "symbols: remove it or use words (common punctuation such as # - / ( ) , : is fine).",
+    }
+
+
 _TEXT: dict[str, dict[str, str]] = {
     "text_not_gbk": {
         "zh": "“{char}”（{codepoint}）无法打印在发票上，请删除，或换成常用字、常用符号。",
@@ -200,6 +211,8 @@ _CONTACT: dict[str, dict[str, str]] = {
         "en": "There is a phone but no address. Enter 'address phone', with the registered "
         "address.",
     },
+    "address_phone_symbol": _symbol_message("地址电话", "address and phone"),
+    "bank_account_symbol": _symbol_message("开户行", "bank name"),
     "address_phone_too_long": {
         "zh": "地址和电话合计 {length} 字节，"
         "最多 {max} 字节（一个汉字算2字节），请缩短 {over} 字节。",
@@ -257,9 +270,14 @@ _LINES: dict[str, dict[str, str]] = {
         "zh": "项目名称中有换行，请写在一行里。",
         "en": "The item name contains a line break; write it on one line.",
     },
-    "item_name_symbol": {
-        "zh": "项目名称中不能有“{char}”（它用来分隔税收分类），请删除。",
-        "en": "The item name cannot contain '{char}' (it separates the tax category); remove it.",
+    "item_name_symbol": _symbol_message(
+        "项目名称", "item name", zh_note="（“*”只用来标明税收分类，如 *信息技术服务*软件开发服务）",
+        en_note=" ('*' only marks the tax category, as in *信息技术服务*software development)"),
+    "item_name_formula": {
+        "zh": "项目名称不能以“{char}”开头（表格软件会把它当作公式）。请删除开头的“{char}”，"
+        "或以文字开头。",
+        "en": "The item name cannot start with '{char}' (spreadsheets read it as a formula). "
+        "Remove the leading '{char}', or start with a word.",
     },
     "item_name_too_long": {
         "zh": "项目名称（含“*分类*”前缀）{length} 字节，最多 {max} 字节，请缩短 {over} 字节。",
@@ -279,10 +297,7 @@ _LINES: dict[str, dict[str, str]] = {
                 "zh": f"{zh}中有换行，请写在一行里。",
                 "en": f"The {en} contains a line break; write it on one line.",
             },
-            "symbol": {
-                "zh": f"{zh}中不能有“{{char}}”，请删除。",
-                "en": f"The {en} cannot contain '{{char}}'; remove it.",
-            },
+            "symbol": _symbol_message(zh, en),
             "too_long": {
                 "zh": f"{zh} {{length}} 字节，最多 {{max}} 字节（一个汉字算2字节），"
                 f"请缩短 {{over}} 字节。",
@@ -310,6 +325,7 @@ _LINES: dict[str, dict[str, str]] = {
         "en": "The remark is {length} bytes, at most {max} (a Chinese character counts 2); "
         "shorten it by {over} bytes.",
     },
+    "remark_symbol": _symbol_message("备注", "remark"),
     "remark_too_many_lines": {
         "zh": "备注有 {lines} 行，最多 {max} 行，请合并几行。",
         "en": "The remark has {lines} lines, at most {max}; join some of them.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from core import rules
 from core.catalog import REMARK_PARTS, classify
 from core.errors import Issue, ValidationFailed
 from core.models import Buyer, BuyerKind, Delivery, Draft, InvoiceData, InvoiceType, Line
@@ -86,6 +87,7 @@ def validate_invoice_data(data: InvoiceData, settings: Settings) -> list[Issue]:
         for key, zh, en in required_remark_parts(data.lines)
         if not data.remark_parts.get(key)
     ]
+    issues += rules.check_printed_remark(data.remark)  # a batch row, a reissue: not only chat
     if data.delivery.method == "paper" and not data.delivery.mail_address:
         issues.append(Issue(field="delivery", code="delivery_address_required"))
     if data.delivery.method == "email" and not data.delivery.email:

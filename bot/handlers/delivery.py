@@ -29,10 +29,11 @@ def issued_message(services: Services, invoice: Invoice, lang: str) -> Reply:
     return _issued(services, invoice, lang)[0]
 
 
-def _issued(services: Services, invoice: Invoice, lang: str) -> tuple[Reply, bool | None]:
+def _issued(services: Services, invoice: Invoice, lang: str, *,
+            headline: str = "notify.approved") -> tuple[Reply, bool | None]:
     """The requester's notice, and whether the e-mail went (None: not sent by e-mail)."""
     pdf = invoice_pdf(services, invoice)
-    text = t("notify.approved", lang, id=invoice.id, number=invoice.number)
+    text = t(headline, lang, id=invoice.id, number=invoice.number)
     mailed, notes = None, []
     if invoice.data.delivery.method == "email":
         mailed, note = email_invoice(services, invoice, pdf, lang)
@@ -44,8 +45,12 @@ def _issued(services: Services, invoice: Invoice, lang: str) -> tuple[Reply, boo
 
 def after_issue(ctx: Ctx, invoice: Invoice, *, to_requester: bool) -> None:
     """Send the PDF in chat (to the requester when someone else issued it) and by e-mail;
-    whoever issued it hears when the e-mail failed."""
-    message, mailed = _issued(ctx.services, invoice, ctx.services.lang_of(invoice.requester))
+    whoever issued it hears when the e-mail failed. Issued at once on the requester's own
+    submit, it is one message: "issued", not "your request was approved" (no review took
+    place)."""
+    headline = "notify.approved" if to_requester else "submit.issued"
+    message, mailed = _issued(ctx.services, invoice, ctx.services.lang_of(invoice.requester),
+                              headline=headline)
     if to_requester:
         ctx.services.notifier.notify(invoice.requester, [message])
         if mailed is False:

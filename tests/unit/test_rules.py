@@ -344,6 +344,9 @@ def every_issue_we_can_produce() -> list[Issue]:
     issues += check_org_tax_id("华为技术有限公司").issues
     issues += check_buyer_tax_id("张三的身份证", buyer_kind="person", today=TODAY).issues
     issues += check_bank_account("招商银行深圳分行营业部 75591234561080A", required=True)[1]
+    issues += check_address_phone("深圳市<b>南山</b> 0755-28780808", required=True)[1]
+    issues += check_bank_account("招商银行`深圳分行` 755900000000001", required=True)[1]
+    issues += check_item_name("=1+1")[1] + check_remark("合同 **加粗**")[1]
     return issues
 
 

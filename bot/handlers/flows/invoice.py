@@ -425,8 +425,7 @@ def submit(ctx: Ctx, draft_id: str) -> None:
     if invoice.status == Status.PENDING_REVIEW:
         ctx.say(ctx.t("submit.pending", id=invoice.id))
         notify_finance(ctx, invoice)
-    else:
-        ctx.say(ctx.t("submit.issued", id=invoice.id, number=invoice.number))
+    else:  # one message: the number, the PDF, and the e-mail or paper note
         after_issue(ctx, invoice, to_requester=False)
 
 

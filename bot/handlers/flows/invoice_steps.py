@@ -221,7 +221,7 @@ def accept_delivery(ctx: Ctx, draft: Draft, raw: str) -> Accepted | None:
         return Accepted(draft.model_copy(update={"delivery": Delivery(method="email",
                                                                        email=address)}))
     if stage == "paper":
-        value, issues = rules.check_remark(raw)
+        value, issues = rules.check_remark(raw, printed=False)  # mailed to, never printed
         if len(value) < 8 or any(i.is_error for i in issues):
             _refuse(ctx, "delivery", "delivery_address_required")
             return None
