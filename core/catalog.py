@@ -250,6 +250,8 @@ CATEGORIES: tuple[Category, ...] = (
             "墨盒",
             "硒鼓",
             "订书机",
+            "办公耗材",
+            "打印耗材",
             # English names people type (whole words only)
             "office supplies",
             "stationery",
