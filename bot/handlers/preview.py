@@ -28,7 +28,9 @@ def preview_text(ctx: Ctx, data: InvoiceData) -> str:
     rows.append("—" * 12)
     for n, line in enumerate(data.lines, 1):
         name = format_item_name(line.category, line.name) if line.category else line.name
-        qty = f" × {line.quantity.normalize():f}" if line.quantity is not None else ""
+        name += f"（{line.spec}）" if line.spec and zh else f" ({line.spec})" if line.spec else ""
+        unit = f" {line.unit}" if line.unit else ""
+        qty = f" × {line.quantity.normalize():f}{unit}" if line.quantity is not None else ""
         tag = ("（折扣）" if zh else " (discount)") if line.discount else ""
         rate = ("免税" if zh else "tax-exempt") if line.tax_rate == "exempt" else line.tax_rate
         rows.append(f"{n}. {name}{tag}{qty}  {rate}  ¥{line.amount:.2f} + ¥{line.tax:.2f}")

@@ -420,3 +420,19 @@ def test_a_batch_row_without_a_category_is_listed_with_the_column_to_fill(
         result = bot.send(files=[str(tmp_path / f"filled-{lang}.xlsx")])
         assert result.codes == ["category_required_column"], result
         assert words in result.text and ("第 3 行" if lang == "zh" else "Row 3") in result.text
+
+
+def test_the_preview_shows_each_lines_spec_and_unit(
+        engine_chat: Callable[..., EngineChat]) -> None:
+    bot = engine_chat()
+    ordinary_at_lines(bot)
+    bot.say("服务器，R740，台，2，35000，13%")
+    bot.say("A4打印纸，箱，10，200，13%")
+    bot.press("items:done")
+    preview = (bot.press("nav:skip"), bot.press("delivery:download"))[1]
+    assert preview.step == "confirm", preview
+    assert "*计算机设备*服务器（R740） × 2 台  13%" in preview.text, preview.text
+    assert "*办公用品*A4打印纸 × 10 箱  13%" in preview.text
+    again = bot.exchange({"choice": "nav:back", "lang": "en"})
+    shown = bot.exchange({"choice": "delivery:download", "lang": "en"})
+    assert again.step == "delivery" and "服务器 (R740) × 2 台" in shown.text, shown.text
