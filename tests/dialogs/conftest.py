@@ -459,6 +459,17 @@ def one_line_to_delivery(bot: Talk, line: str = "软件开发服务，1，10600�
     return turn
 
 
+def special_to_remark(bot: Talk, **who: str) -> Turn:
+    """A special invoice for Huawei with one line (gross prices): now at the remark."""
+    start_special(bot, **who)
+    fill_special_buyer(bot)
+    bot.press("items:gross")
+    bot.say("软件开发服务，1，10600，6%")
+    turn = bot.press("items:done")
+    assert turn.step == "remark", turn
+    return turn
+
+
 def email_from_preview(bot: Talk, address: str, **who: str) -> Turn:
     """At the preview: change the delivery to e-mail and type `address`."""
     bot.say("修改 交付方式", **who)

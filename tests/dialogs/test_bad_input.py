@@ -17,6 +17,7 @@ from tests.dialogs.conftest import (
     Turn,
     email_from_preview,
     fill_special_buyer,
+    special_to_remark,
     start_special,
 )
 
@@ -143,11 +144,7 @@ def preview_body(turn: Turn) -> str:
 
 def full_preview(bot: Talk) -> Turn:
     """A complete special invoice with a remark and e-mail delivery, at the preview."""
-    start_special(bot)
-    fill_special_buyer(bot)
-    bot.press("items:gross")
-    bot.say("软件开发服务，1，10600，6%")
-    bot.press("items:done")
+    special_to_remark(bot)
     bot.say("合同编号 HT-2026-001")
     bot.press("delivery:email")
     preview = bot.say("finance@huawei.example.com")
@@ -195,11 +192,7 @@ def test_hostile_text_in_a_remark_is_stored_as_plain_text_and_the_tables_survive
         engine_chat: Callable[..., EngineChat], records: Callable[..., list[dict[str, Any]]],
         show_invoice: Callable[[str], dict[str, Any]]) -> None:
     bot = engine_chat()
-    start_special(bot)
-    fill_special_buyer(bot)
-    bot.press("items:gross")
-    bot.say("软件开发服务，1，10600，6%")
-    bot.press("items:done")
+    special_to_remark(bot)
     remark = f"{SQL} {FORMAT}"
     assert bot.say(remark).step == "delivery"
     preview = bot.press("delivery:download")
@@ -259,11 +252,7 @@ def test_empty_input_is_refused_with_an_error_code(
 def test_a_double_tapped_done_button_does_not_become_the_remark(
         engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()
-    start_special(bot)
-    fill_special_buyer(bot)
-    bot.press("items:gross")
-    bot.say("软件开发服务，1，10600，6%")
-    assert bot.press("items:done").step == "remark"
+    special_to_remark(bot)
     again = bot.press("items:done")
     assert again.step == "remark", again  # still asking for the remark, nothing stored
     preview = (bot.press("nav:skip"), bot.press("delivery:download"))[1]

@@ -20,6 +20,7 @@ from tests.dialogs.conftest import (
     fill_special_buyer,
     run_sifbot,
     special_to_preview,
+    special_to_remark,
     start_special,
 )
 
@@ -230,11 +231,7 @@ def test_an_unknown_field_after_edit_lists_the_fields_at_any_step_and_at_confirm
 def test_a_remark_that_starts_with_edit_words_is_still_the_remark(
         engine_chat: Callable[..., EngineChat]) -> None:
     bot = engine_chat()
-    start_special(bot)
-    fill_special_buyer(bot)
-    bot.press("items:gross")
-    bot.say("软件开发服务，1，10600，6%")
-    bot.press("items:done")
+    special_to_remark(bot)
     remark = bot.say("修改 合同 HT-1 后的尾款")
     assert remark.step == "delivery" and not remark.errors, remark
 
